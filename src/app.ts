@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import Keyv from 'keyv';
+import type { Logger } from 'pino';
+import { Identities, type AdminBootstrap } from './auth/identities';
+import type { Identity } from './auth/roles';
+import { ConfigError, type Config } from './config';
+import { InProcessEventBus } from './events/event-bus';
+import type { Context, Services } from './graphql/context';
+import { depthLimitRule } from './graphql/query-limits';
+import { buildRegqlSchema } from './graphql/schema';
+import { graphqlHandler, sendJsonError } from './server/graphql-handler';
+import { createLogger } from './server/logger';
+import { Metrics } from './server/metrics';
+import { drainWebSocketPlugin } from './server/plugins/drain-websocket';
+import { limitsPlugin } from './server/plugins/limits';
+import { metricsPlugin } from './server/plugins/metrics';
+import { requestListener } from './server/routes';
+import { attachWebSocket } from './server/websocket';
+import { ImageStreamStore } from './store/image-stream-store';
+import { openStore, type Store } from './store/open-store';
+import { RegistryCatalog } from './store/registry-catalog';
+import { RegistryStore } from './store/registry-store';
+import { TokenStore } from './store/token-store';
+
+export interface App {
+  url: string;
+  port: number;
+  admin: AdminBootstrap;
+  services: Services;
+  store: Store;
+  metrics: Metrics;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+function createHttpServerFor(config: Config): Server {
+  if (!config.tls) return createHttpServer();
+  const read = (file: string, key: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`tls.${key}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return createHttpsServer({ cert: read(config.tls.cert, 'cert'), key: read(config.tls.key, 'key') });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** The composition root: every long-lived part is built here and handed down, nothing is global. */
+export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
+  const httpServer = createHttpServerFor(config);
+  const store = await openStore(config.dataDir);
+  try {
+    const identities = new Identities(new TokenStore(store.db), new Keyv<Identity>());
+    const admin = await identities.bootstrapAdmin(config.dataDir, config.adminToken);
+
+    let handle = (_req: IncomingMessage, res: ServerResponse) =>
+      sendJsonError(res, 503, 'UNAVAILABLE', 'regql is starting');
+    httpServer.on('request', (req, res) => handle(req, res));
+    const port = await listen(httpServer, config.port, config.host);
+    const scheme = config.tls ? 'https' : 'http';
+    const publicUrl = (config.publicUrl ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
+
+    const services: Services = {
+      config,
+      identities,
+      imageStreams: new ImageStreamStore(store.db),
+      registries: new RegistryCatalog(config, publicUrl, new RegistryStore(store.db)),
+      bus: new InProcessEventBus(),
+      publicUrl,
+    };
+    const schema = await buildRegqlSchema();
+    const metrics = new Metrics(store.queryCount);
+    const ws = attachWebSocket(httpServer, schema, services, metrics, log);
+    const apollo = new ApolloServer<Context>({
+      schema,
+      logger: log.child({ component: 'apollo' }),
+      introspection: config.graphql.introspection,
+      csrfPrevention: true,
+      includeStacktraceInErrorResponses: false,
+      validationRules: [depthLimitRule(config.graphql.maxDepth)],
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+        drainWebSocketPlugin(ws.dispose),
+        limitsPlugin(config.graphql.maxComplexity),
+        metricsPlugin(metrics),
+      ],
+    });
+    await apollo.start();
+
+    let ready = true;
+    handle = requestListener({ graphql: graphqlHandler(apollo, services), metrics, ready: () => ready, log });
+    const localHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+    const url = `${scheme}://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
+    log.info({ url, publicUrl }, 'regql listening');
+
+    return {
+      url,
+      port,
+      admin,
+      services,
+      store,
+      metrics,
+      log,
+      close: async () => {
+        ready = false;
+        await apollo.stop();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    httpServer.close();
+    await store.close();
+    throw err;
+  }
+}

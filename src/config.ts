@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const registryKinds = ['DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT'] as const;
+
+const boolFromString = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+
+const configSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(4000),
+    host: z.string().min(1).default('127.0.0.1'),
+    dataDir: z.string().min(1).default('./data'),
+    publicUrl: z.url().optional(),
+    adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    shutdownTimeoutMs: z.coerce.number().int().min(0).default(10000),
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    graphql: z
+      .object({
+        introspection: boolFromString.default(true),
+        maxDepth: z.coerce.number().int().min(1).default(12),
+        maxComplexity: z.coerce.number().int().min(1).default(20000),
+        maxBodyBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    registries: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label'),
+            kind: z.enum(registryKinds),
+            url: z.url(),
+            insecure: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfiguredRegistry = Config['registries'][number];
+
+/** Environment variables and the configuration key each one sets. */
+export const environmentKeys: Record<string, string[]> = {
+  REGQL_PORT: ['port'],
+  REGQL_HOST: ['host'],
+  REGQL_DATA_DIR: ['dataDir'],
+  REGQL_PUBLIC_URL: ['publicUrl'],
+  REGQL_ADMIN_TOKEN: ['adminToken'],
+  REGQL_LOG_LEVEL: ['logLevel'],
+  REGQL_SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs'],
+  REGQL_TLS_CERT: ['tls', 'cert'],
+  REGQL_TLS_KEY: ['tls', 'key'],
+  REGQL_INTROSPECTION: ['graphql', 'introspection'],
+  REGQL_MAX_DEPTH: ['graphql', 'maxDepth'],
+  REGQL_MAX_COMPLEXITY: ['graphql', 'maxComplexity'],
+  REGQL_MAX_BODY_BYTES: ['graphql', 'maxBodyBytes'],
+};
+
+export class ConfigError extends Error {}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+function readFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration file ${file}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`configuration file ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`configuration file ${file} must hold a mapping of keys`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function describeKey(path: PropertyKey[]): string {
+  const key = path.map(String).join('.');
+  const variable = Object.entries(environmentKeys).find(([, p]) => p.join('.') === key)?.[0];
+  return variable ? `${key} (${variable})` : key || '(root)';
+}
+
+/** Defaults < YAML file < environment, validated once. */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = options.env ?? process.env;
+  const raw: Record<string, unknown> = options.file ? readFile(options.file) : {};
+  for (const [variable, path] of Object.entries(environmentKeys)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') setPath(raw, path, value);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `${describeKey([...issue.path, k])}: unknown key`).join('; ');
+      }
+      return `${describeKey(issue.path)}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,15 @@
+/** Errors the core raises; the GraphQL layer maps `code` to `extensions.code`. */
+export class RegqlError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegqlError';
+  }
+}
+
+export const invalidInput = (message: string) => new RegqlError('BAD_USER_INPUT', message);
+export const notFound = (message: string) => new RegqlError('NOT_FOUND', message);
+export const notImplemented = (what: string) =>
+  new RegqlError('NOT_IMPLEMENTED', `${what} is not implemented yet in this version of regql`);

@@ -1,0 +1,31 @@
+export const eventTypes = ['IMAGE_PUSHED', 'IMAGE_IMPORTED', 'TAG_UPDATED', 'IMPORT_FAILED', 'EXTERNAL_PUSH'] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export interface RegistryEvent {
+  id: string;
+  type: EventType;
+  occurredAt: string;
+  namespace: string | null;
+  stream: string | null;
+  tag: string | null;
+  registry: string | null;
+  repository: string | null;
+  digest: string | null;
+  previousDigest: string | null;
+  message: string | null;
+}
+
+export interface EventFilter {
+  namespace?: string | null;
+  stream?: string | null;
+  tag?: string | null;
+  types?: readonly EventType[] | null;
+}
+
+export function matchesFilter(event: RegistryEvent, filter: EventFilter): boolean {
+  if (filter.namespace && event.namespace !== filter.namespace) return false;
+  if (filter.stream && event.stream !== filter.stream) return false;
+  if (filter.tag && event.tag !== filter.tag) return false;
+  if (filter.types && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
+  return true;
+}

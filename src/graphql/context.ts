@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Identities } from '../auth/identities';
+import type { Identity } from '../auth/roles';
+import type { Config } from '../config';
+import type { EventBus } from '../events/event-bus';
+import type { ImageStreamStore } from '../store/image-stream-store';
+import type { RegistryCatalog } from '../store/registry-catalog';
+import { createLoaders, type Loaders } from './loaders';
+
+/** Long-lived parts the resolvers use, built once by the composition root. */
+export interface Services {
+  config: Config;
+  identities: Identities;
+  imageStreams: ImageStreamStore;
+  registries: RegistryCatalog;
+  /** Base URL of this server, as pull specs of the integrated registry name it. */
+  publicUrl: string;
+  bus: EventBus;
+}
+
+export interface Context {
+  identity: Identity | null;
+  services: Services;
+  loaders: Loaders;
+  log: Logger;
+}
+
+export function createContext(services: Services, identity: Identity | null, log: Logger): Context {
+  return { identity, services, loaders: createLoaders(services), log };
+}

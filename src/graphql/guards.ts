@@ -1,0 +1,34 @@
+import { GraphQLError } from 'graphql';
+import { hasRole, isClusterAdmin, type Identity, type Role } from '../auth/roles';
+import { assertDnsLabel } from '../domain/names';
+import type { Context } from './context';
+
+export function requireIdentity(ctx: Context): Identity {
+  if (!ctx.identity) {
+    throw new GraphQLError('a bearer token is required', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return ctx.identity;
+}
+
+/**
+ * Checks the namespace name, then the caller's role in it. Runs before any read, so a caller
+ * without the role learns nothing about the namespace (not even whether something exists).
+ */
+export function requireRole(ctx: Context, namespace: string, role: Role): Identity {
+  const identity = requireIdentity(ctx);
+  assertDnsLabel('namespace', namespace);
+  if (!hasRole(identity, namespace, role)) {
+    throw new GraphQLError(`role ${role} in namespace "${namespace}" is required`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
+  }
+  return identity;
+}
+
+export function requireClusterAdmin(ctx: Context): Identity {
+  const identity = requireIdentity(ctx);
+  if (!isClusterAdmin(identity)) {
+    throw new GraphQLError('only a cluster admin may do this', { extensions: { code: 'FORBIDDEN' } });
+  }
+  return identity;
+}

@@ -1,0 +1,71 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Connection } from '../connection';
+import { ImportMode, ReferencePolicyType, TagSourceKind } from '../enums';
+import { DateTime } from '../scalars';
+
+@ObjectType({ simpleResolvers: true })
+export class TagSource {
+  @Field(() => TagSourceKind)
+  kind!: TagSourceKind;
+
+  @Field({ description: 'A pull spec, ns/stream:tag or ns/stream@digest' })
+  name!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class TagImportPolicy {
+  @Field()
+  scheduled!: boolean;
+
+  @Field()
+  insecure!: boolean;
+
+  @Field(() => ImportMode)
+  importMode!: ImportMode;
+}
+
+@ObjectType({ description: 'A tag of an image stream: what was asked for (spec) and what is (history)' })
+export class ImageStreamTag {
+  /** Owning stream, for field resolvers; not exposed. */
+  streamId!: string;
+  namespace!: string;
+  stream!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => TagSource, { nullable: true })
+  from!: TagSource | null;
+
+  @Field({ description: 'Point at the source without importing it' })
+  reference!: boolean;
+
+  @Field(() => TagImportPolicy)
+  importPolicy!: TagImportPolicy;
+
+  @Field(() => ReferencePolicyType)
+  referencePolicy!: ReferencePolicyType;
+
+  @Field(() => Int)
+  generation!: number;
+}
+
+@ObjectType({ description: 'Tags that track images, with history, like an OpenShift image stream' })
+export class ImageStream {
+  id!: string;
+
+  @Field()
+  namespace!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => Int)
+  generation!: number;
+
+  @Field(() => DateTime)
+  createdAt!: Date;
+}
+
+@ObjectType()
+export class ImageStreamConnection extends Connection(ImageStream, 'ImageStream') {}

@@ -1,0 +1,57 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { RegistryKind } from '../enums';
+import { DateTime } from '../scalars';
+
+@ObjectType()
+export class RegistryHealth {
+  @Field()
+  ok!: boolean;
+
+  @Field(() => Int, { nullable: true })
+  latencyMs!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Bearer, Basic or none' })
+  authScheme!: string | null;
+
+  @Field(() => String, { nullable: true })
+  message!: string | null;
+}
+
+@ObjectType()
+export class RateLimit {
+  @Field(() => Int)
+  limit!: number;
+
+  @Field(() => Int)
+  remaining!: number;
+
+  @Field(() => Int)
+  windowSeconds!: number;
+
+  @Field(() => String, { nullable: true })
+  source!: string | null;
+
+  @Field(() => DateTime)
+  observedAt!: Date;
+}
+
+@ObjectType({ description: 'A registry regql federates' })
+export class Registry {
+  @Field()
+  name!: string;
+
+  @Field(() => RegistryKind)
+  kind!: RegistryKind;
+
+  @Field()
+  url!: string;
+
+  @Field(() => [String], { description: 'Host names pull specs use for this registry' })
+  hosts!: string[];
+
+  @Field()
+  insecure!: boolean;
+
+  @Field({ description: 'Configured in the configuration file rather than added through the API' })
+  configured!: boolean;
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { startApp } from './app';
+import { Identities } from './auth/identities';
+import { roles, type Role } from './auth/roles';
+import { ConfigError, loadConfig, type Config } from './config';
+import { assertDnsLabel } from './domain/names';
+import { createLogger } from './server/logger';
+import { openStore } from './store/open-store';
+import { TokenStore } from './store/token-store';
+import Keyv from 'keyv';
+
+const usage = `usage:
+  regql serve [--config FILE]
+      run the gateway (GraphQL on /graphql, health on /healthz and /readyz, metrics on /metrics)
+  regql token create --namespace NS --role viewer|editor|admin [--description TEXT] [--config FILE]
+      print a new token (NS "*" with role admin makes a cluster admin)
+
+Configuration: defaults < YAML file (--config) < environment (REGQL_*); see the README.`;
+
+async function serve(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel);
+  const app = await startApp(config, log);
+  if (app.admin.tokenFile) {
+    log.info({ tokenFile: app.admin.tokenFile }, `admin token is in ${app.admin.tokenFile}`);
+  } else if (config.adminToken) {
+    log.info('admin token taken from REGQL_ADMIN_TOKEN');
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining connections');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function createToken(config: Config, namespace: string, role: Role, description: string): Promise<void> {
+  if (namespace !== '*') assertDnsLabel('namespace', namespace);
+  const store = await openStore(config.dataDir);
+  try {
+    const identities = new Identities(new TokenStore(store.db), new Keyv());
+    const { identity, token } = await identities.create(namespace, role, description);
+    process.stderr.write(`created token ${identity.id}: ${role} in namespace ${namespace}\n`);
+    process.stdout.write(`${token}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      namespace: { type: 'string', short: 'n' },
+      role: { type: 'string', short: 'r' },
+      description: { type: 'string', short: 'd' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command = 'serve', sub] = positionals;
+  if (values.help || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const config = loadConfig({ file: values.config });
+  if (command === 'serve') return serve(config);
+  if (command === 'token' && sub === 'create') {
+    const role = values.role?.toUpperCase() as Role;
+    if (!values.namespace || !roles.includes(role)) throw new ConfigError(`token create needs --namespace and --role\n${usage}`);
+    return createToken(config, values.namespace, role, values.description ?? 'created with regql token create');
+  }
+  throw new ConfigError(`unknown command "${positionals.join(' ')}"\n${usage}`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const known = err instanceof ConfigError || (err instanceof Error && 'code' in err && err.code === 'BAD_USER_INPUT');
+  process.stderr.write(`regql: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { createContext, type Context, type Services } from '../graphql/context';
+import { authenticate } from './authenticate';
+import { BodyTooLargeError, readBody } from './read-body';
+
+export function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (req.method !== 'POST') return undefined;
+  const text = await readBody(req, limit);
+  const contentType = req.headers['content-type'] ?? '';
+  if (!/^application\/(graphql-response\+)?json/i.test(contentType)) return text;
+  return text.length === 0 ? {} : JSON.parse(text);
+}
+
+/** Bridges node:http to Apollo Server: bounded body, identity from the bearer token, streamed replies. */
+export function graphqlHandler(apollo: ApolloServer<Context>, services: Services) {
+  const limit = services.config.graphql.maxBodyBytes;
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> => {
+    let body: unknown;
+    try {
+      body = await parseBody(req, limit);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+      return sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
+      context: async () => {
+        const auth = await authenticate(services.identities, req.headers.authorization);
+        if ('invalid' in auth) {
+          throw new GraphQLError(auth.invalid, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return createContext(services, auth.identity, log);
+      },
+    });
+    for (const [name, value] of result.headers) res.setHeader(name, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}

@@ -1,0 +1,25 @@
+import pino, { type Logger } from 'pino';
+
+/** JSON logs; anything that could carry a secret is redacted by path, whatever the call site. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'regql' },
+    redact: {
+      paths: [
+        'authorization',
+        'token',
+        'password',
+        'secret',
+        '*.authorization',
+        '*.token',
+        '*.password',
+        '*.secret',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'connectionParams',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One Prometheus registry per server instance (nothing global). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly graphqlRequests = new Counter({
+    name: 'regql_graphql_requests_total',
+    help: 'GraphQL operations executed, by operation name and transport',
+    labelNames: ['operation', 'transport'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphqlDuration = new Histogram({
+    name: 'regql_graphql_request_duration_seconds',
+    help: 'Latency of GraphQL operations over HTTP, by operation name',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly graphqlErrors = new Counter({
+    name: 'regql_graphql_errors_total',
+    help: 'GraphQL errors returned, by extensions.code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly openSubscriptions = new Gauge({
+    name: 'regql_subscriptions_open',
+    help: 'GraphQL subscriptions currently open over WebSocket',
+    registers: [this.registry],
+  });
+
+  constructor(storeQueries: () => number) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'regql_' });
+    new Gauge({
+      name: 'regql_store_queries',
+      help: 'Statements run against the store since start',
+      registers: [this.registry],
+      collect() {
+        this.set(storeQueries());
+      },
+    });
+  }
+
+  countErrors(errors: readonly { extensions?: Record<string, unknown> }[]): void {
+    for (const error of errors) {
+      const code = error.extensions?.code;
+      this.graphqlErrors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+    }
+  }
+}
+
+/** Operation names become label values: keep them bounded and printable. */
+export function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  return /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name) ? name : 'invalid';
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { sendJsonError } from './graphql-handler';
+import { landingHtml, landingScript, landingScriptPath } from './landing-page';
+import type { Metrics } from './metrics';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, log: Logger) => Promise<void>;
+
+export interface RouteDeps {
+  graphql: Handler;
+  metrics: Metrics;
+  /** True once the store is open and migrated, false again while shutting down. */
+  ready: () => boolean;
+  log: Logger;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function wantsHtml(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+/** The one request listener: request id, access log, and the fixed routes. */
+export function requestListener({ graphql, metrics, ready, log }: RouteDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const reqLog = log.child({ reqId: requestId });
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://regql.invalid');
+    res.on('finish', () => {
+      reqLog.info(
+        { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    });
+    try {
+      switch (url.pathname) {
+        case '/healthz':
+          return send(res, 200, 'application/json', '{"status":"ok"}');
+        case '/readyz':
+          return ready()
+            ? send(res, 200, 'application/json', '{"status":"ready"}')
+            : send(res, 503, 'application/json', '{"status":"not ready"}');
+        case '/metrics':
+          return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+        case landingScriptPath:
+          return send(res, 200, 'text/javascript; charset=utf-8', landingScript);
+        case '/':
+          return send(res, 200, 'text/html; charset=utf-8', landingHtml);
+        case '/graphql':
+          if (wantsHtml(req, url)) return send(res, 200, 'text/html; charset=utf-8', landingHtml);
+          return await graphql(req, res, url, reqLog);
+        default:
+          return sendJsonError(res, 404, 'NOT_FOUND', `no route ${url.pathname}`);
+      }
+    } catch (err) {
+      reqLog.error({ err }, 'request failed');
+      if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error');
+      else res.destroy();
+    }
+  };
+}

@@ -1,0 +1,107 @@
+import type { Server } from 'node:http';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { Identity } from '../auth/roles';
+import { createContext, type Services } from '../graphql/context';
+import { complexityError, depthLimitRule } from '../graphql/query-limits';
+import { authenticate } from './authenticate';
+import { operationLabel, type Metrics } from './metrics';
+
+interface ConnectionExtra extends Record<PropertyKey, unknown> {
+  identity: Identity | null;
+}
+
+/**
+ * graphql-ws on the HTTP server's port and path. It bypasses Apollo, so authentication, limits
+ * and metrics are applied here too, with the same rules as over HTTP.
+ */
+export function attachWebSocket(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  services: Services,
+  metrics: Metrics,
+  log: Logger,
+): { dispose: () => Promise<void> } {
+  const { graphql: limits } = services.config;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxBodyBytes });
+  const rules = [
+    ...specifiedRules,
+    depthLimitRule(limits.maxDepth),
+    ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  const openSubscriptions = new Set<string>();
+
+  const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const auth = await authenticate(services.identities, ctx.connectionParams?.authorization);
+        if ('invalid' in auth) {
+          log.info({ reason: auth.invalid }, 'websocket connection refused');
+          return false;
+        }
+        ctx.extra.identity = auth.identity;
+        return true;
+      },
+      onSubscribe: (ctx, id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          const error = err as GraphQLError;
+          return [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const operationName = payload.operationName ?? undefined;
+        const errors = validate(schema, document, rules).map((e) =>
+          e.extensions.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+        );
+        const tooComplex =
+          errors.length === 0 && complexityError(schema, document, payload.variables ?? undefined, operationName, limits.maxComplexity);
+        if (tooComplex) errors.push(tooComplex);
+        if (errors.length > 0) {
+          metrics.countErrors(errors);
+          return errors;
+        }
+        metrics.graphqlRequests.inc({ operation: operationLabel(operationName), transport: 'websocket' });
+        const isSubscription = document.definitions.some(
+          (d) => d.kind === 'OperationDefinition' && d.operation === 'subscription',
+        );
+        if (isSubscription) {
+          openSubscriptions.add(`${ctx.extra.request.socket.remotePort}:${id}`);
+          metrics.openSubscriptions.inc();
+        }
+        return {
+          schema,
+          document,
+          operationName,
+          variableValues: payload.variables,
+          contextValue: createContext(services, ctx.extra.identity ?? null, log),
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if ('errors' in result && result.errors) metrics.countErrors(result.errors);
+      },
+      onComplete: (ctx, id) => {
+        if (openSubscriptions.delete(`${ctx.extra.request.socket.remotePort}:${id}`)) metrics.openSubscriptions.dec();
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    dispose: async () => {
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

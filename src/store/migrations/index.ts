@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './001-foundation';
+
+/** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
+const migrations: Record<string, Migration> = {
+  '001-foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import pino from 'pino';
+import { startApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+
+export const ADMIN_TOKEN = 'rgq_test-admin-token-0123456789abcdef';
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  dataDir: string;
+  /** Every log line the server wrote. */
+  logs: string[];
+  gql<T, V extends Record<string, unknown>>(
+    doc: TypedDocumentNode<T, V>,
+    variables: V,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
+  raw(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<unknown>>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  configFile?: string;
+  dataDir?: string;
+}
+
+/** Starts the real server on an ephemeral loopback port with a throwaway data directory. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'regql-test-'));
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({
+    file: options.configFile,
+    env: {
+      REGQL_PORT: '0',
+      REGQL_DATA_DIR: dataDir,
+      REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
+      REGQL_LOG_LEVEL: 'debug',
+      ...options.env,
+    },
+  });
+  const start = () => startApp(config, pino({ level: config.logLevel }, sink));
+  let app = await start();
+
+  const post = async (body: unknown, token: string | null | undefined): Promise<GraphQLResponse<unknown>> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token !== null) headers.authorization = `Bearer ${token ?? ADMIN_TOKEN}`;
+    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: res.status, ...((await res.json()) as object) };
+  };
+
+  return {
+    get app() {
+      return app;
+    },
+    get url() {
+      return app.url;
+    },
+    dataDir,
+    logs,
+    gql: (doc, variables, token) => post({ query: print(doc), variables }, token) as never,
+    raw: (query, variables, token) => post({ query, variables }, token),
+    restart: async () => {
+      await app.close();
+      app = await start();
+    },
+    close: async () => {
+      await app.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function errorCodes(response: GraphQLResponse<unknown>): (string | undefined)[] {
+  return (response.errors ?? []).map((e) => e.extensions?.code);
+}
