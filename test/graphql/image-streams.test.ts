@@ -3,8 +3,9 @@ import {
   DeleteImageStreamDocument,
   ImageStreamDocument,
   ImageStreamsDocument,
+  type ImageStreamsQuery,
 } from '../generated/graphql';
-import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
+import { errorCodes, startTestServer, type GraphQLResponse, type TestServer } from '../helpers/server';
 
 describe('image streams', () => {
   let server: TestServer;
@@ -58,7 +59,11 @@ describe('image streams', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const res = await server.gql(ImageStreamsDocument, { namespace: 'paging', first: 2, after });
+      const res: GraphQLResponse<ImageStreamsQuery> = await server.gql(ImageStreamsDocument, {
+        namespace: 'paging',
+        first: 2,
+        after,
+      });
       const connection = res.data!.imageStreams;
       seen.push(...connection.edges.map((e) => e.node.name));
       if (!connection.pageInfo.hasNextPage) break;
