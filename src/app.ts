@@ -12,7 +12,6 @@ import type { Identity } from './auth/roles';
 import { ConfigError, type Config } from './config';
 import { InProcessEventBus } from './events/event-bus';
 import type { Context, Services } from './graphql/context';
-import { depthLimitRule } from './graphql/query-limits';
 import { buildRegqlSchema } from './graphql/schema';
 import { graphqlHandler, sendJsonError } from './server/graphql-handler';
 import { createLogger } from './server/logger';
@@ -93,13 +92,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       introspection: config.graphql.introspection,
       csrfPrevention: true,
       includeStacktraceInErrorResponses: false,
-      validationRules: [depthLimitRule(config.graphql.maxDepth)],
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
         drainWebSocketPlugin(ws.dispose),
-        limitsPlugin(config.graphql.maxComplexity),
+        limitsPlugin(config.graphql),
         metricsPlugin(metrics),
       ],
     });

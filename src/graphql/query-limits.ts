@@ -1,13 +1,11 @@
 import {
   GraphQLError,
   Kind,
-  type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
@@ -42,37 +40,35 @@ function selectionDepth(
   return deepest;
 }
 
-/** Rejects operations nested deeper than `maxDepth` fields. */
-export function depthLimitRule(maxDepth: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-    }
-    return {
-      OperationDefinition(node) {
-        const depth = selectionDepth(node.selectionSet, fragments, new Set());
-        if (depth > maxDepth) {
-          context.reportError(
-            new GraphQLError(`query is ${depth} levels deep; the limit is ${maxDepth}`, {
-              nodes: [node],
-              extensions: { code: 'QUERY_TOO_DEEP' },
-            }),
-          );
-        }
-      },
-    };
-  };
+function depthError(document: DocumentNode, operationName: string | undefined, maxDepth: number): GraphQLError | null {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  const operations: OperationDefinitionNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+  }
+  const operation = operations.find((o) => !operationName || o.name?.value === operationName);
+  if (!operation) return null;
+  const depth = selectionDepth(operation.selectionSet, fragments, new Set());
+  if (depth <= maxDepth) return null;
+  return new GraphQLError(`query is ${depth} levels deep; the limit is ${maxDepth}`, {
+    extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth },
+  });
 }
 
-/** Cost of an operation: each field 1, connections multiplied by their page size. */
-export function complexityError(
+/**
+ * Depth, then cost (each field 1, connections multiplied by their page size) of the operation
+ * about to run; the first limit it breaks, or null. Checked after validation, on HTTP and WebSocket.
+ */
+export function queryLimitError(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | undefined,
-  maxComplexity: number,
+  { maxDepth, maxComplexity }: QueryLimits,
 ): GraphQLError | null {
+  const tooDeep = depthError(document, operationName, maxDepth);
+  if (tooDeep) return tooDeep;
   let complexity: number;
   try {
     complexity = getComplexity({

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/roles';
 import { createContext, type Services } from '../graphql/context';
-import { complexityError, depthLimitRule } from '../graphql/query-limits';
+import { queryLimitError } from '../graphql/query-limits';
 import { authenticate } from './authenticate';
 import { operationLabel, type Metrics } from './metrics';
 
@@ -34,11 +34,7 @@ export function attachWebSocket(
 ): { dispose: () => Promise<void> } {
   const { graphql: limits } = services.config;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxBodyBytes });
-  const rules = [
-    ...specifiedRules,
-    depthLimitRule(limits.maxDepth),
-    ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-  ];
+  const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const openSubscriptions = new Set<string>();
 
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
@@ -65,9 +61,9 @@ export function attachWebSocket(
         const errors = validate(schema, document, rules).map((e) =>
           e.extensions.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
         );
-        const tooComplex =
-          errors.length === 0 && complexityError(schema, document, payload.variables ?? undefined, operationName, limits.maxComplexity);
-        if (tooComplex) errors.push(tooComplex);
+        const overLimit =
+          errors.length === 0 && queryLimitError(schema, document, payload.variables ?? undefined, operationName, limits);
+        if (overLimit) errors.push(overLimit);
         if (errors.length > 0) {
           metrics.countErrors(errors);
           return errors;

@@ -1,14 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { complexityError } from '../../../graphql/query-limits';
+import { queryLimitError, type QueryLimits } from '../../../graphql/query-limits';
 
-/** Rejects operations that cost more than `maxComplexity` before anything executes. */
-export function limitsPlugin(maxComplexity: number): ApolloServerPlugin {
+/** Rejects operations nested too deep or costing too much, before anything executes. */
+export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          const error = complexityError(schema, document, request.variables, operationName ?? undefined, maxComplexity);
+          const error = queryLimitError(schema, document, request.variables, operationName ?? undefined, limits);
           if (error) {
             throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
           }

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AddRegistryDocument,
+  CreateTokenDocument,
+  RegistriesDocument,
+  RegistryByNameDocument,
+  RemoveRegistryDocument,
+} from '../generated/graphql';
+import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
+
+describe('registries', () => {
+  let server: TestServer;
+  let namespaceAdmin: string;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regql-config-'));
+    const configFile = join(dir, 'regql.yaml');
+    writeFileSync(
+      configFile,
+      'registries:\n  - name: ghcr\n    kind: DISTRIBUTION\n    url: https://ghcr.io\n  - name: hub\n    kind: DOCKER_HUB\n    url: https://registry-1.docker.io\n',
+    );
+    server = await startTestServer({ configFile });
+    const created = await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'ADMIN' } });
+    namespaceAdmin = created.data!.createToken.token;
+  });
+  afterAll(() => server.close());
+
+  it('lists the integrated registry and those of the configuration file', async () => {
+    const res = await server.gql(RegistriesDocument, {}, namespaceAdmin);
+    expect(res.data!.registries).toEqual([
+      expect.objectContaining({ name: 'integrated', kind: 'INTEGRATED', configured: true }),
+      { name: 'ghcr', kind: 'DISTRIBUTION', url: 'https://ghcr.io', hosts: ['ghcr.io'], insecure: false, configured: true },
+      expect.objectContaining({ name: 'hub', kind: 'DOCKER_HUB', hosts: ['docker.io', 'index.docker.io', 'registry-1.docker.io'] }),
+    ]);
+  });
+
+  it('adds a registry that survives a restart, and removes it', async () => {
+    const added = await server.gql(AddRegistryDocument, {
+      input: { name: 'harbor', kind: 'DISTRIBUTION', url: 'http://harbor.example:8080/', insecure: true },
+    });
+    expect(added.data!.addRegistry).toEqual({
+      name: 'harbor',
+      kind: 'DISTRIBUTION',
+      url: 'http://harbor.example:8080',
+      hosts: ['harbor.example:8080'],
+      insecure: true,
+      configured: false,
+    });
+    await server.restart();
+    const listed = await server.gql(RegistriesDocument, {}, namespaceAdmin);
+    expect(listed.data!.registries.map((r) => r.name)).toEqual(['integrated', 'ghcr', 'hub', 'harbor']);
+    expect((await server.gql(RemoveRegistryDocument, { name: 'harbor' })).data!.removeRegistry).toBe(true);
+    const gone = await server.gql(RemoveRegistryDocument, { name: 'harbor' });
+    expect(errorCodes(gone)).toEqual(['NOT_FOUND']);
+    await server.restart();
+    const final = await server.gql(RegistriesDocument, {}, namespaceAdmin);
+    expect(final.data!.registries.map((r) => r.name)).toEqual(['integrated', 'ghcr', 'hub']);
+  });
+
+  it('says a later version answers registry health', async () => {
+    const res = await server.gql(RegistryByNameDocument, { name: 'ghcr' }, namespaceAdmin);
+    expect(errorCodes(res)).toEqual(['NOT_IMPLEMENTED']);
+  });
+
+  it('lets only a cluster admin add or remove registries', async () => {
+    const add = await server.gql(AddRegistryDocument, { input: { name: 'x', kind: 'QUAY', url: 'https://quay.io' } }, namespaceAdmin);
+    expect(errorCodes(add)).toEqual(['FORBIDDEN']);
+    const remove = await server.gql(RemoveRegistryDocument, { name: 'ghcr' }, namespaceAdmin);
+    expect(errorCodes(remove)).toEqual(['FORBIDDEN']);
+  });
+
+  it.each([
+    ['a bad name', { name: 'Bad_Name', kind: 'QUAY', url: 'https://quay.io' }, /not a valid DNS label/],
+    ['not a URL', { name: 'x', kind: 'QUAY', url: 'quay.io' }, /is not a URL/],
+    ['ftp', { name: 'x', kind: 'QUAY', url: 'ftp://quay.io' }, /http:\/\/ or https:\/\//],
+    ['credentials in the URL', { name: 'x', kind: 'QUAY', url: 'https://u:p@quay.io' }, /must not carry credentials/],
+    ['a second integrated registry', { name: 'x', kind: 'INTEGRATED', url: 'https://a.b' }, /only one integrated/],
+    ['a taken name', { name: 'ghcr', kind: 'DISTRIBUTION', url: 'https://ghcr.io' }, /exists already/],
+  ] as const)('refuses %s', async (_label, input, message) => {
+    const res = await server.gql(AddRegistryDocument, { input: { ...input } });
+    expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(message);
+  });
+
+  it('refuses to remove a registry of the configuration file', async () => {
+    const res = await server.gql(RemoveRegistryDocument, { name: 'ghcr' });
+    expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+  });
+});
