@@ -91,6 +91,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       logger: log.child({ component: 'apollo' }),
       introspection: config.graphql.introspection,
       csrfPrevention: true,
+      stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
       plugins: [
         ApolloServerPluginLandingPageDisabled(),

@@ -37,14 +37,15 @@ async function serve(config: Config): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs + 5000);
     force.unref();
+    const exit = (code: number) => log.flush(() => process.exit(code));
     app.close().then(
       () => {
         log.info('stopped');
-        process.exit(0);
+        exit(0);
       },
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

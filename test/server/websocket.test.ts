@@ -1,0 +1,157 @@
+import { createClient, type Client } from 'graphql-ws';
+import { print } from 'graphql';
+import WebSocket from 'ws';
+import type { RegistryEvent } from '../../src/events/registry-event';
+import { CreateTokenDocument, RegistryEventsDocument, type RegistryEventsSubscription } from '../generated/graphql';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
+
+function event(id: string, namespace: string, stream = 'web'): RegistryEvent {
+  return {
+    id,
+    type: 'TAG_UPDATED',
+    occurredAt: new Date().toISOString(),
+    namespace,
+    stream,
+    tag: 'latest',
+    registry: null,
+    repository: null,
+    digest: `sha256:${'b'.repeat(64)}`,
+    previousDigest: null,
+    message: null,
+  };
+}
+
+function connect(server: TestServer, authorization?: string): Client {
+  return createClient({
+    url: server.url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: authorization === undefined ? {} : { authorization },
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('graphql-ws on /graphql', () => {
+  let server: TestServer;
+  let teamA: string;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { REGQL_MAX_DEPTH: '8' } });
+    const res = await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'VIEWER' } });
+    teamA = res.data!.createToken.token;
+  });
+  afterAll(() => server.close());
+
+  it('answers queries over the socket with the caller identity', async () => {
+    const client = connect(server, `Bearer ${teamA}`);
+    try {
+      const result = await new Promise((resolve, reject) => {
+        client.subscribe({ query: '{ viewer { namespace role } }' }, { next: resolve, error: reject, complete: () => {} });
+      });
+      expect(result).toEqual({ data: { viewer: { namespace: 'team-a', role: 'VIEWER' } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('delivers events of readable namespaces only, and counts the open subscription', async () => {
+    const client = connect(server, teamA);
+    const received: RegistryEventsSubscription['registryEvents'][] = [];
+    const stop = client.subscribe<RegistryEventsSubscription>(
+      { query: print(RegistryEventsDocument), variables: {} },
+      { next: (r) => received.push(r.data!.registryEvents), error: (e) => received.push(e as never), complete: () => {} },
+    );
+    try {
+      await waitFor(() => server.app.services.bus.subscriberCount() === 1, 'the subscription');
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/^regql_subscriptions_open 1$/m);
+      server.app.services.bus.publish(event('1', 'team-b'));
+      server.app.services.bus.publish(event('2', 'team-a'));
+      server.app.services.bus.publish(event('3', 'team-a', 'api'));
+      await waitFor(() => received.length === 2, 'two events');
+      expect(received.map((e) => [e.id, e.namespace, e.stream])).toEqual([
+        ['2', 'team-a', 'web'],
+        ['3', 'team-a', 'api'],
+      ]);
+    } finally {
+      stop();
+      await client.dispose();
+    }
+    await waitFor(() => server.app.services.bus.subscriberCount() === 0, 'the subscription to end');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^regql_subscriptions_open 0$/m);
+  });
+
+  it('filters by stream and type', async () => {
+    const client = connect(server, ADMIN_TOKEN);
+    const received: string[] = [];
+    const stop = client.subscribe<RegistryEventsSubscription>(
+      { query: print(RegistryEventsDocument), variables: { filter: { namespace: 'team-a', stream: 'api', types: ['TAG_UPDATED'] } } },
+      { next: (r) => received.push(r.data!.registryEvents.id), error: () => {}, complete: () => {} },
+    );
+    try {
+      await waitFor(() => server.app.services.bus.subscriberCount() === 1, 'the subscription');
+      server.app.services.bus.publish(event('10', 'team-a', 'web'));
+      server.app.services.bus.publish({ ...event('11', 'team-a', 'api'), type: 'IMAGE_PUSHED' });
+      server.app.services.bus.publish(event('12', 'team-a', 'api'));
+      await waitFor(() => received.length === 1, 'one event');
+      expect(received).toEqual(['12']);
+    } finally {
+      stop();
+      await client.dispose();
+    }
+  });
+
+  it('refuses subscriptions without a token or to a forbidden namespace', async () => {
+    const subscribeOnce = (client: Client, variables: Record<string, unknown>) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe({ query: print(RegistryEventsDocument), variables }, { next: resolve, error: resolve, complete: () => {} });
+      });
+    const anonymous = connect(server);
+    const denied = connect(server, teamA);
+    try {
+      expect(await subscribeOnce(anonymous, {})).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+      expect(await subscribeOnce(denied, { filter: { namespace: 'team-b' } })).toMatchObject({
+        errors: [{ extensions: { code: 'FORBIDDEN' } }],
+      });
+    } finally {
+      await anonymous.dispose();
+      await denied.dispose();
+    }
+  });
+
+  it('closes a connection that presents a bad token', async () => {
+    const client = connect(server, 'Bearer rgq_wrong');
+    const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
+    client.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} });
+    expect(await closed).toBe(4403);
+    await client.dispose();
+  });
+
+  it('applies the same limits as HTTP', async () => {
+    const client = connect(server, ADMIN_TOKEN);
+    const run = (query: string) =>
+      new Promise<unknown>((resolve) => client.subscribe({ query }, { next: resolve, error: resolve, complete: () => {} }));
+    try {
+      const deep = await run(
+        '{ registries { repositories { edges { node { tags { edges { node { image { layers { digest } } } } } } } } } }',
+      );
+      expect(deep).toMatchObject([{ extensions: { code: 'QUERY_TOO_DEEP' } }]);
+      expect(await run('{ imageStreams(namespace: "a") { nope } }')).toMatchObject([
+        { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ]);
+      expect(await run('{ imageStreams(namespace: "a" { nope } }')).toMatchObject([
+        { extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+      ]);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
