@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import Keyv from 'keyv';
 import type { Logger } from 'pino';
@@ -47,7 +55,10 @@ function createHttpServerFor(config: Config): Server {
       throw new ConfigError(`tls.${key}: cannot read ${file}: ${(err as Error).message}`);
     }
   };
-  return createHttpsServer({ cert: read(config.tls.cert, 'cert'), key: read(config.tls.key, 'key') });
+  return createHttpsServer({
+    cert: read(config.tls.cert, 'cert'),
+    key: read(config.tls.key, 'key'),
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -61,7 +72,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** The composition root: every long-lived part is built here and handed down, nothing is global. */
-export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
+export async function startApp(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<App> {
   const httpServer = createHttpServerFor(config);
   const store = await openStore(config.dataDir);
   try {
@@ -96,7 +110,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginCacheControlDisabled(),
-        ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+        ApolloServerPluginDrainHttpServer({
+          httpServer,
+          stopGracePeriodMillis: config.shutdownTimeoutMs,
+        }),
         drainWebSocketPlugin(ws.dispose),
         limitsPlugin(config.graphql),
         metricsPlugin(metrics),
@@ -105,7 +122,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await apollo.start();
 
     let ready = true;
-    handle = requestListener({ graphql: graphqlHandler(apollo, services), metrics, ready: () => ready, log });
+    handle = requestListener({
+      graphql: graphqlHandler(apollo, services),
+      metrics,
+      ready: () => ready,
+      log,
+    });
     const localHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
     const url = `${scheme}://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
     log.info({ url, publicUrl }, 'regql listening');

@@ -16,15 +16,24 @@ const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     publicUrl: z.url().optional(),
     adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     shutdownTimeoutMs: z.coerce.number().int().min(0).default(10000),
-    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
     graphql: z
       .object({
         introspection: boolFromString.default(true),
         maxDepth: z.coerce.number().int().min(1).default(12),
         maxComplexity: z.coerce.number().int().min(1).default(20000),
-        maxBodyBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+        maxBodyBytes: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -86,7 +95,9 @@ function readFile(file: string): Record<string, unknown> {
   try {
     parsed = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`configuration file ${file} is not valid YAML: ${(err as Error).message}`);
+    throw new ConfigError(
+      `configuration file ${file} is not valid YAML: ${(err as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

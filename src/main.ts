@@ -53,7 +53,12 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-async function createToken(config: Config, namespace: string, role: Role, description: string): Promise<void> {
+async function createToken(
+  config: Config,
+  namespace: string,
+  role: Role,
+  description: string,
+): Promise<void> {
   if (namespace !== '*') assertDnsLabel('namespace', namespace);
   const store = await openStore(config.dataDir);
   try {
@@ -87,14 +92,24 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(config);
   if (command === 'token' && sub === 'create') {
     const role = values.role?.toUpperCase() as Role;
-    if (!values.namespace || !roles.includes(role)) throw new ConfigError(`token create needs --namespace and --role\n${usage}`);
-    return createToken(config, values.namespace, role, values.description ?? 'created with regql token create');
+    if (!values.namespace || !roles.includes(role))
+      throw new ConfigError(`token create needs --namespace and --role\n${usage}`);
+    return createToken(
+      config,
+      values.namespace,
+      role,
+      values.description ?? 'created with regql token create',
+    );
   }
   throw new ConfigError(`unknown command "${positionals.join(' ')}"\n${usage}`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof ConfigError || (err instanceof Error && 'code' in err && err.code === 'BAD_USER_INPUT');
-  process.stderr.write(`regql: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
+  const known =
+    err instanceof ConfigError ||
+    (err instanceof Error && 'code' in err && err.code === 'BAD_USER_INPUT');
+  process.stderr.write(
+    `regql: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`,
+  );
   process.exit(2);
 });

@@ -28,7 +28,9 @@ describe('the regql command', () => {
       expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
       const token = readFileSync(tokenFile, 'utf8').trim();
       expect(serve.stdout()).not.toContain(token);
-      expect(await viewer(listening.url, token)).toEqual({ data: { viewer: { namespace: '*', role: 'ADMIN' } } });
+      expect(await viewer(listening.url, token)).toEqual({
+        data: { viewer: { namespace: '*', role: 'ADMIN' } },
+      });
 
       const client = createClient({
         url: listening.url.replace('http', 'ws') + '/graphql',
@@ -36,9 +38,14 @@ describe('the regql command', () => {
         connectionParams: { authorization: `Bearer ${token}` },
         retryAttempts: 0,
       });
-      const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
+      const closed = new Promise<number>((resolve) =>
+        client.on('closed', (e) => resolve((e as { code: number }).code)),
+      );
       const subscribed = new Promise<void>((resolve) => client.on('connected', () => resolve()));
-      client.subscribe({ query: 'subscription { registryEvents { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      client.subscribe(
+        { query: 'subscription { registryEvents { id } }' },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
       await subscribed;
 
       serve.child.kill('SIGTERM');
@@ -54,14 +61,22 @@ describe('the regql command', () => {
 
   it('creates tokens from the command line that the server accepts', async () => {
     const dataDir = freshDir();
-    const create = runCli(['token', 'create', '--namespace', 'team-a', '--role', 'editor'], { REGQL_DATA_DIR: dataDir });
+    const create = runCli(['token', 'create', '--namespace', 'team-a', '--role', 'editor'], {
+      REGQL_DATA_DIR: dataDir,
+    });
     expect(await create.exited).toBe(0);
     const token = create.stdout().trim();
     expect(create.stderr()).toMatch(/EDITOR in namespace team-a/);
-    const serve = runCli(['serve'], { REGQL_PORT: '0', REGQL_DATA_DIR: dataDir, REGQL_ADMIN_TOKEN: 'a-configured-admin-token-0123' });
+    const serve = runCli(['serve'], {
+      REGQL_PORT: '0',
+      REGQL_DATA_DIR: dataDir,
+      REGQL_ADMIN_TOKEN: 'a-configured-admin-token-0123',
+    });
     try {
       const listening = JSON.parse(await serve.waitForOutput(/regql listening/)) as { url: string };
-      expect(await viewer(listening.url, token)).toEqual({ data: { viewer: { namespace: 'team-a', role: 'EDITOR' } } });
+      expect(await viewer(listening.url, token)).toEqual({
+        data: { viewer: { namespace: 'team-a', role: 'EDITOR' } },
+      });
       expect(await viewer(listening.url, 'a-configured-admin-token-0123')).toEqual({
         data: { viewer: { namespace: '*', role: 'ADMIN' } },
       });
@@ -73,9 +88,21 @@ describe('the regql command', () => {
 
   it.each([
     [['serve'], { REGQL_PORT: 'x' }, /invalid configuration: port \(REGQL_PORT\)/],
-    [['serve', '--config', '/nonexistent.yaml'], {}, /cannot read configuration file \/nonexistent.yaml/],
-    [['token', 'create', '--namespace', 'Bad', '--role', 'viewer'], {}, /namespace "Bad" is not a valid DNS label/],
-    [['token', 'create', '--namespace', 'a', '--role', 'owner'], {}, /needs --namespace and --role/],
+    [
+      ['serve', '--config', '/nonexistent.yaml'],
+      {},
+      /cannot read configuration file \/nonexistent.yaml/,
+    ],
+    [
+      ['token', 'create', '--namespace', 'Bad', '--role', 'viewer'],
+      {},
+      /namespace "Bad" is not a valid DNS label/,
+    ],
+    [
+      ['token', 'create', '--namespace', 'a', '--role', 'owner'],
+      {},
+      /needs --namespace and --role/,
+    ],
     [['frobnicate'], {}, /unknown command "frobnicate"/],
   ])('exits 2 with a clear message: %j', async (args, env, message) => {
     const run = runCli(args, { REGQL_DATA_DIR: freshDir(), ...env });

@@ -23,19 +23,35 @@ describe('configuration', () => {
   it('layers defaults < file < environment', () => {
     const file = yamlFile('port: 5000\ndataDir: /srv/regql\ngraphql:\n  maxDepth: 20\n');
     const config = loadConfig({ file, env: { REGQL_PORT: '6000', REGQL_INTROSPECTION: 'false' } });
-    expect(config).toMatchObject({ port: 6000, dataDir: '/srv/regql', graphql: { maxDepth: 20, introspection: false } });
+    expect(config).toMatchObject({
+      port: 6000,
+      dataDir: '/srv/regql',
+      graphql: { maxDepth: 20, introspection: false },
+    });
   });
 
   it.each([
     [{ REGQL_PORT: 'eighty' }, '', /port \(REGQL_PORT\)/],
     [{ REGQL_PORT: '70000' }, '', /port \(REGQL_PORT\): .*65535/],
-    [{ REGQL_ADMIN_TOKEN: 'short' }, '', /adminToken \(REGQL_ADMIN_TOKEN\): must be at least 16 characters/],
+    [
+      { REGQL_ADMIN_TOKEN: 'short' },
+      '',
+      /adminToken \(REGQL_ADMIN_TOKEN\): must be at least 16 characters/,
+    ],
     [{ REGQL_INTROSPECTION: 'maybe' }, '', /graphql.introspection \(REGQL_INTROSPECTION\)/],
     [{ REGQL_PUBLIC_URL: 'not a url' }, '', /publicUrl \(REGQL_PUBLIC_URL\)/],
     [{}, 'prot: 1\n', /prot: unknown key/],
     [{}, 'graphql:\n  depth: 3\n', /graphql.depth: unknown key/],
-    [{}, 'registries:\n  - name: Bad\n    kind: QUAY\n    url: https://quay.io\n', /registries.0.name: must be a DNS label/],
-    [{}, 'registries:\n  - name: q\n    kind: HARBOUR\n    url: https://quay.io\n', /registries.0.kind/],
+    [
+      {},
+      'registries:\n  - name: Bad\n    kind: QUAY\n    url: https://quay.io\n',
+      /registries.0.name: must be a DNS label/,
+    ],
+    [
+      {},
+      'registries:\n  - name: q\n    kind: HARBOUR\n    url: https://quay.io\n',
+      /registries.0.kind/,
+    ],
     [{}, '- just\n- a list\n', /must hold a mapping/],
     [{}, 'port: [unclosed\n', /not valid YAML/],
   ])('names the bad key: %j %j', (env, yaml, message) => {
@@ -45,6 +61,8 @@ describe('configuration', () => {
   });
 
   it('says when the file cannot be read', () => {
-    expect(() => loadConfig({ file: '/nonexistent/regql.yaml', env: {} })).toThrow(/cannot read configuration file/);
+    expect(() => loadConfig({ file: '/nonexistent/regql.yaml', env: {} })).toThrow(
+      /cannot read configuration file/,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isObjectType, isInputObjectType, isEnumType, type GraphQLSchema } from 'graphql';
+import {
+  assertEnumType,
+  assertObjectType,
+  isInputObjectType,
+  isObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildRegqlSchema, printSortedSchema } from '../src/graphql/schema';
 
 describe('schema', () => {
@@ -15,7 +21,17 @@ describe('schema', () => {
   });
 
   const contract: Record<string, string[]> = {
-    Query: ['registries', 'registry', 'imageStreams', 'imageStream', 'image', 'credentials', 'events', 'viewer', 'triggers'],
+    Query: [
+      'registries',
+      'registry',
+      'imageStreams',
+      'imageStream',
+      'image',
+      'credentials',
+      'events',
+      'viewer',
+      'triggers',
+    ],
     Mutation: [
       'addRegistry',
       'removeRegistry',
@@ -35,17 +51,62 @@ describe('schema', () => {
       'removeTrigger',
     ],
     Subscription: ['registryEvents'],
-    Registry: ['name', 'kind', 'url', 'hosts', 'insecure', 'health', 'rateLimit', 'repositories', 'repository'],
+    Registry: [
+      'name',
+      'kind',
+      'url',
+      'hosts',
+      'insecure',
+      'health',
+      'rateLimit',
+      'repositories',
+      'repository',
+    ],
     Repository: ['registry', 'name', 'tags', 'tag'],
     RemoteTag: ['name', 'digest', 'image'],
-    Image: ['digest', 'mediaType', 'size', 'created', 'os', 'architecture', 'variant', 'labels', 'layers', 'manifests', 'vulnerabilities'],
+    Image: [
+      'digest',
+      'mediaType',
+      'size',
+      'created',
+      'os',
+      'architecture',
+      'variant',
+      'labels',
+      'layers',
+      'manifests',
+      'vulnerabilities',
+    ],
     ImageStream: ['namespace', 'name', 'dockerImageRepository', 'tags', 'tag'],
-    ImageStreamTag: ['name', 'from', 'reference', 'importPolicy', 'referencePolicy', 'current', 'items', 'conditions', 'image', 'pullSpec'],
+    ImageStreamTag: [
+      'name',
+      'from',
+      'reference',
+      'importPolicy',
+      'referencePolicy',
+      'current',
+      'items',
+      'conditions',
+      'image',
+      'pullSpec',
+    ],
     TagEvent: ['created', 'dockerImageReference', 'image', 'generation'],
     TagCondition: ['type', 'status', 'reason', 'message', 'lastTransitionTime', 'generation'],
     Credential: ['id', 'namespace', 'registryHost', 'username', 'kind', 'createdAt'],
     ImportResult: ['stream', 'images', 'additionalTags', 'dryRun'],
-    RegistryEvent: ['id', 'type', 'occurredAt', 'namespace', 'stream', 'tag', 'registry', 'repository', 'digest', 'previousDigest', 'message'],
+    RegistryEvent: [
+      'id',
+      'type',
+      'occurredAt',
+      'namespace',
+      'stream',
+      'tag',
+      'registry',
+      'repository',
+      'digest',
+      'previousDigest',
+      'message',
+    ],
     CreatedToken: ['id', 'token'],
     CredentialVerification: ['ok', 'message'],
     WebhookReceiver: ['id', 'kind', 'namespace', 'url'],
@@ -53,8 +114,19 @@ describe('schema', () => {
     AddRegistryInput: ['name', 'kind', 'url', 'insecure'],
     CreateImageStreamInput: ['namespace', 'name', 'tags'],
     ImportImageInput: [
-      'namespace', 'stream', 'from', 'tag', 'all', 'limit', 'tagFilter', 'confirm', 'scheduled', 'insecure', 'importMode',
-      'referencePolicy', 'dryRun',
+      'namespace',
+      'stream',
+      'from',
+      'tag',
+      'all',
+      'limit',
+      'tagFilter',
+      'confirm',
+      'scheduled',
+      'insecure',
+      'importMode',
+      'referencePolicy',
+      'dryRun',
     ],
     TagImageInput: ['source', 'destination', 'alias', 'delete'],
     RollbackTagInput: ['namespace', 'stream', 'tag', 'digest', 'position'],
@@ -73,23 +145,24 @@ describe('schema', () => {
   });
 
   it.each([
-    ['EventType', ['IMAGE_PUSHED', 'IMAGE_IMPORTED', 'TAG_UPDATED', 'IMPORT_FAILED', 'EXTERNAL_PUSH']],
+    [
+      'EventType',
+      ['IMAGE_PUSHED', 'IMAGE_IMPORTED', 'TAG_UPDATED', 'IMPORT_FAILED', 'EXTERNAL_PUSH'],
+    ],
     ['RegistryKind', ['INTEGRATED', 'DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT']],
     ['Role', ['VIEWER', 'EDITOR', 'ADMIN']],
     ['WebhookKind', ['DISTRIBUTION', 'QUAY', 'DOCKER_HUB', 'HARBOR']],
   ])('has every value of %s', (name, values) => {
-    const type = schema.getType(name);
-    expect(isEnumType(type)).toBe(true);
-    expect(
-      (type as { getValues(): { name: string }[] })
-        .getValues()
-        .map((v) => v.name)
-        .sort(),
-    ).toEqual([...values].sort());
+    const enumValues = assertEnumType(schema.getType(name)).getValues();
+    expect(enumValues.map((v) => v.name).sort()).toEqual([...values].sort());
   });
 
   it('uses 64-bit-safe sizes and ISO dates', () => {
-    expect(String((schema.getType('Image') as never as { getFields(): Record<string, { type: unknown }> }).getFields().size.type)).toBe('SafeInt!');
-    expect(String((schema.getType('TagEvent') as never as { getFields(): Record<string, { type: unknown }> }).getFields().created.type)).toBe('DateTime!');
+    expect(String(assertObjectType(schema.getType('Image')).getFields().size.type)).toBe(
+      'SafeInt!',
+    );
+    expect(String(assertObjectType(schema.getType('TagEvent')).getFields().created.type)).toBe(
+      'DateTime!',
+    );
   });
 });

@@ -30,9 +30,19 @@ export class Identities {
     return identity;
   }
 
-  async create(namespace: string, role: Role, description: string): Promise<{ identity: Identity; token: string }> {
+  async create(
+    namespace: string,
+    role: Role,
+    description: string,
+  ): Promise<{ identity: Identity; token: string }> {
     const token = newTokenSecret();
-    const identity = await this.tokens.insert({ id: newId('tok'), hash: hashToken(token), namespace, role, description });
+    const identity = await this.tokens.insert({
+      id: newId('tok'),
+      hash: hashToken(token),
+      namespace,
+      role,
+      description,
+    });
     return { identity, token };
   }
 
@@ -67,7 +77,8 @@ export class Identities {
       return { created: !existing };
     }
     const tokenFile = join(dataDir, 'admin-token');
-    if ((await this.tokens.count()) > 0) return { created: false, ...(existsSync(tokenFile) && { tokenFile }) };
+    if ((await this.tokens.count()) > 0)
+      return { created: false, ...(existsSync(tokenFile) && { tokenFile }) };
     const { token } = await this.create(ALL_NAMESPACES, 'ADMIN', 'admin (first start)');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     return { created: true, tokenFile };

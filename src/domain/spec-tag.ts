@@ -14,12 +14,16 @@ export interface SpecTagRequest {
 
 export function buildSpecTag(request: SpecTagRequest, namespace: string): SpecTag {
   assertTag(request.name);
-  const from = request.from ? parseTagSource(request.from, namespace, request.fromKind ?? undefined) : null;
+  const from = request.from
+    ? parseTagSource(request.from, namespace, request.fromKind ?? undefined)
+    : null;
   if (!from && (request.reference || request.importPolicy?.scheduled)) {
     throw invalidInput(`tag "${request.name}": reference and scheduled import need a from`);
   }
   if (request.reference && request.importPolicy?.scheduled) {
-    throw invalidInput(`tag "${request.name}": a reference tag is never imported, so it cannot be scheduled`);
+    throw invalidInput(
+      `tag "${request.name}": a reference tag is never imported, so it cannot be scheduled`,
+    );
   }
   return {
     name: request.name,

@@ -8,7 +8,9 @@ const streamImagePattern = /^(?:([^/:@]+)\/)?([^/:@]+)@(.+)$/;
 
 function hasRegistryHost(spec: string): boolean {
   const first = spec.split('/')[0];
-  return spec.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return (
+    spec.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+  );
 }
 
 function inferKind(spec: string): TagSourceKind {

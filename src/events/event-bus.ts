@@ -11,7 +11,10 @@ export interface EventBus {
 
 /** The in-process bus: fan-out to bounded per-subscriber queues. */
 export class InProcessEventBus implements EventBus {
-  private readonly subscribers = new Set<{ accept: (e: RegistryEvent) => boolean; queue: AsyncQueue<RegistryEvent> }>();
+  private readonly subscribers = new Set<{
+    accept: (e: RegistryEvent) => boolean;
+    queue: AsyncQueue<RegistryEvent>;
+  }>();
 
   constructor(private readonly bufferSize = 1000) {}
 

@@ -1,4 +1,10 @@
-export const eventTypes = ['IMAGE_PUSHED', 'IMAGE_IMPORTED', 'TAG_UPDATED', 'IMPORT_FAILED', 'EXTERNAL_PUSH'] as const;
+export const eventTypes = [
+  'IMAGE_PUSHED',
+  'IMAGE_IMPORTED',
+  'TAG_UPDATED',
+  'IMPORT_FAILED',
+  'EXTERNAL_PUSH',
+] as const;
 export type EventType = (typeof eventTypes)[number];
 
 export interface RegistryEvent {

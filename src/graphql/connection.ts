@@ -53,15 +53,25 @@ export const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').to
 export function decodeCursor(cursor: string | null | undefined): string | undefined {
   if (cursor === null || cursor === undefined) return undefined;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (key.length === 0 || encodeCursor(key) !== cursor) throw invalidInput('after is not a cursor this API returned');
+  if (key.length === 0 || encodeCursor(key) !== cursor)
+    throw invalidInput('after is not a cursor this API returned');
   return key;
 }
 
-export function toConnection<T>(items: T[], more: boolean, key: (item: T) => string): ConnectionShape<T> {
+export function toConnection<T>(
+  items: T[],
+  more: boolean,
+  key: (item: T) => string,
+): ConnectionShape<T> {
   const edges = items.map((node) => ({ cursor: encodeCursor(key(node)), node }));
   return { edges, pageInfo: { hasNextPage: more, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 /** Complexity of a connection field: its children once per requested node. */
-export const connectionComplexity = ({ args, childComplexity }: { args: { first?: number | null }; childComplexity: number }) =>
-  1 + childComplexity * Math.min(args.first ?? defaultPageSize, maxPageSize);
+export const connectionComplexity = ({
+  args,
+  childComplexity,
+}: {
+  args: { first?: number | null };
+  childComplexity: number;
+}) => 1 + childComplexity * Math.min(args.first ?? defaultPageSize, maxPageSize);

@@ -52,7 +52,11 @@ export enum CredentialKind {
 }
 
 registerEnumType(RegistryKind, { name: 'RegistryKind' });
-registerEnumType(Role, { name: 'Role', description: 'viewer reads and pulls; editor also imports, tags, pushes; admin also manages credentials and tokens' });
+registerEnumType(Role, {
+  name: 'Role',
+  description:
+    'viewer reads and pulls; editor also imports, tags, pushes; admin also manages credentials and tokens',
+});
 registerEnumType(EventType, { name: 'EventType' });
 registerEnumType(WebhookKind, { name: 'WebhookKind' });
 registerEnumType(TagSourceKind, { name: 'TagSourceKind' });

@@ -12,7 +12,8 @@ export const errorCodes: MiddlewareFn<Context> = async ({ context }, next) => {
     return await next();
   } catch (err) {
     if (err instanceof GraphQLError) throw err;
-    if (err instanceof RegqlError) throw new GraphQLError(err.message, { extensions: { code: err.code } });
+    if (err instanceof RegqlError)
+      throw new GraphQLError(err.message, { extensions: { code: err.code } });
     context.log.error({ err }, 'resolver failed');
     throw new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   }

@@ -5,7 +5,9 @@ import type { Context } from './context';
 
 export function requireIdentity(ctx: Context): Identity {
   if (!ctx.identity) {
-    throw new GraphQLError('a bearer token is required', { extensions: { code: 'UNAUTHENTICATED' } });
+    throw new GraphQLError('a bearer token is required', {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   }
   return ctx.identity;
 }
@@ -28,7 +30,9 @@ export function requireRole(ctx: Context, namespace: string, role: Role): Identi
 export function requireClusterAdmin(ctx: Context): Identity {
   const identity = requireIdentity(ctx);
   if (!isClusterAdmin(identity)) {
-    throw new GraphQLError('only a cluster admin may do this', { extensions: { code: 'FORBIDDEN' } });
+    throw new GraphQLError('only a cluster admin may do this', {
+      extensions: { code: 'FORBIDDEN' },
+    });
   }
   return identity;
 }

@@ -21,10 +21,12 @@ function selectionDepth(
 ): number {
   let deepest = 0;
   for (const selection of set.selections) {
-    let depth = 0;
+    let depth: number;
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value.startsWith('__')) continue;
-      depth = selection.selectionSet ? 1 + selectionDepth(selection.selectionSet, fragments, visiting) : 1;
+      depth = selection.selectionSet
+        ? 1 + selectionDepth(selection.selectionSet, fragments, visiting)
+        : 1;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       depth = selectionDepth(selection.selectionSet, fragments, visiting);
     } else {
@@ -40,7 +42,11 @@ function selectionDepth(
   return deepest;
 }
 
-function depthError(document: DocumentNode, operationName: string | undefined, maxDepth: number): GraphQLError | null {
+function depthError(
+  document: DocumentNode,
+  operationName: string | undefined,
+  maxDepth: number,
+): GraphQLError | null {
   const fragments: Record<string, FragmentDefinitionNode> = {};
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {

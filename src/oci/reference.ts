@@ -38,14 +38,21 @@ export function canonicalRegistry(host: string): string {
 }
 
 function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost' || component !== component.toLowerCase();
+  return (
+    component.includes('.') ||
+    component.includes(':') ||
+    component === 'localhost' ||
+    component !== component.toLowerCase()
+  );
 }
 
 export function digestProblem(digest: string): string | null {
   if (!digestPattern.test(digest)) return 'digest must be algorithm:hex';
   const [algorithm, hex] = digest.split(':', 2);
-  if (algorithm === 'sha256' && !/^[a-f0-9]{64}$/.test(hex)) return 'sha256 digest must be 64 lower-case hex characters';
-  if (algorithm === 'sha512' && !/^[a-f0-9]{128}$/.test(hex)) return 'sha512 digest must be 128 lower-case hex characters';
+  if (algorithm === 'sha256' && !/^[a-f0-9]{64}$/.test(hex))
+    return 'sha256 digest must be 64 lower-case hex characters';
+  if (algorithm === 'sha512' && !/^[a-f0-9]{128}$/.test(hex))
+    return 'sha512 digest must be 128 lower-case hex characters';
   return null;
 }
 
@@ -93,8 +100,14 @@ export function parseReference(input: string): ImageReference {
   }
   if (registry === DOCKER_HUB && components.length === 1) components.unshift('library');
   const repository = components.join('/');
-  if (repository.length > maxNameLength) fail(`repository name must be at most ${maxNameLength} characters`);
-  return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+  if (repository.length > maxNameLength)
+    fail(`repository name must be at most ${maxNameLength} characters`);
+  return {
+    registry,
+    repository,
+    ...(tag !== undefined && { tag }),
+    ...(digest !== undefined && { digest }),
+  };
 }
 
 export function formatReference(ref: ImageReference): string {

@@ -6,7 +6,12 @@ import { createContext, type Context, type Services } from '../graphql/context';
 import { authenticate } from './authenticate';
 import { BodyTooLargeError, readBody } from './read-body';
 
-export function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendJsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
@@ -22,12 +27,18 @@ async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> 
 /** Bridges node:http to Apollo Server: bounded body, identity from the bearer token, streamed replies. */
 export function graphqlHandler(apollo: ApolloServer<Context>, services: Services) {
   const limit = services.config.graphql.maxBodyBytes;
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> => {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    log: Logger,
+  ): Promise<void> => {
     let body: unknown;
     try {
       body = await parseBody(req, limit);
     } catch (err) {
-      if (err instanceof BodyTooLargeError) return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+      if (err instanceof BodyTooLargeError)
+        return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
       return sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
     const headers = new HeaderMap();
@@ -35,11 +46,18 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: {
+        method: req.method?.toUpperCase() ?? 'GET',
+        headers,
+        search: url.search,
+        body,
+      },
       context: async () => {
         const auth = await authenticate(services.identities, req.headers.authorization);
         if ('invalid' in auth) {
-          throw new GraphQLError(auth.invalid, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          throw new GraphQLError(auth.invalid, {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
         }
         return createContext(services, auth.identity, log);
       },

@@ -5,7 +5,12 @@ import { sendJsonError } from './graphql-handler';
 import { landingHtml, landingScript, landingScriptPath } from './landing-page';
 import type { Metrics } from './metrics';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, log: Logger) => Promise<void>;
+export type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  log: Logger,
+) => Promise<void>;
 
 export interface RouteDeps {
   graphql: Handler;
@@ -22,22 +27,41 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
+/** The landing page loads nothing from elsewhere, and the browser is told so. */
+function sendLandingPage(res: ServerResponse): void {
+  res.setHeader(
+    'content-security-policy',
+    "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  );
+  send(res, 200, 'text/html; charset=utf-8', landingHtml);
+}
+
 function wantsHtml(req: IncomingMessage, url: URL): boolean {
-  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+  return (
+    req.method === 'GET' &&
+    !url.searchParams.has('query') &&
+    (req.headers.accept ?? '').includes('text/html')
+  );
 }
 
 /** The one request listener: request id, access log, and the fixed routes. */
 export function requestListener({ graphql, metrics, ready, log }: RouteDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+    const requestId =
+      typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     const reqLog = log.child({ reqId: requestId });
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://regql.invalid');
     res.on('finish', () => {
       reqLog.info(
-        { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        {
+          method: req.method,
+          path: url.pathname,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
         'request',
       );
     });
@@ -54,9 +78,9 @@ export function requestListener({ graphql, metrics, ready, log }: RouteDeps) {
         case landingScriptPath:
           return send(res, 200, 'text/javascript; charset=utf-8', landingScript);
         case '/':
-          return send(res, 200, 'text/html; charset=utf-8', landingHtml);
+          return sendLandingPage(res);
         case '/graphql':
-          if (wantsHtml(req, url)) return send(res, 200, 'text/html; charset=utf-8', landingHtml);
+          if (wantsHtml(req, url)) return sendLandingPage(res);
           return await graphql(req, res, url, reqLog);
         default:
           return sendJsonError(res, 404, 'NOT_FOUND', `no route ${url.pathname}`);

@@ -33,8 +33,14 @@ export function attachWebSocket(
   log: Logger,
 ): { dispose: () => Promise<void> } {
   const { graphql: limits } = services.config;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxBodyBytes });
-  const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: limits.maxBodyBytes,
+  });
+  const rules = limits.introspection
+    ? specifiedRules
+    : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const openSubscriptions = new Set<string>();
 
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
@@ -55,20 +61,31 @@ export function attachWebSocket(
           document = parse(payload.query);
         } catch (err) {
           const error = err as GraphQLError;
-          return [new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+          return [
+            new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+          ];
         }
         const operationName = payload.operationName ?? undefined;
         const errors = validate(schema, document, rules).map((e) =>
-          e.extensions.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+          e.extensions.code
+            ? e
+            : new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
         );
         const overLimit =
-          errors.length === 0 && queryLimitError(schema, document, payload.variables ?? undefined, operationName, limits);
+          errors.length === 0 &&
+          queryLimitError(schema, document, payload.variables ?? undefined, operationName, limits);
         if (overLimit) errors.push(overLimit);
         if (errors.length > 0) {
           metrics.countErrors(errors);
           return errors;
         }
-        metrics.graphqlRequests.inc({ operation: operationLabel(operationName), transport: 'websocket' });
+        metrics.graphqlRequests.inc({
+          operation: operationLabel(operationName),
+          transport: 'websocket',
+        });
         const isSubscription = document.definitions.some(
           (d) => d.kind === 'OperationDefinition' && d.operation === 'subscription',
         );
@@ -88,7 +105,8 @@ export function attachWebSocket(
         if ('errors' in result && result.errors) metrics.countErrors(result.errors);
       },
       onComplete: (ctx, id) => {
-        if (openSubscriptions.delete(`${ctx.extra.request.socket.remotePort}:${id}`)) metrics.openSubscriptions.dec();
+        if (openSubscriptions.delete(`${ctx.extra.request.socket.remotePort}:${id}`))
+          metrics.openSubscriptions.dec();
       },
     },
     wsServer,

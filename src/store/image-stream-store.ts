@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ImageStream, ImportMode, ReferencePolicyType, SpecTag, TagSourceKind } from '../domain/image-stream';
+import type {
+  ImageStream,
+  ImportMode,
+  ReferencePolicyType,
+  SpecTag,
+  TagSourceKind,
+} from '../domain/image-stream';
 import type { Db, ImageStreamTable, SpecTagTable } from './database';
 
 const streamFromRow = (row: ImageStreamTable): ImageStream => ({
@@ -12,7 +18,10 @@ const streamFromRow = (row: ImageStreamTable): ImageStream => ({
 
 const specTagFromRow = (row: SpecTagTable): SpecTag => ({
   name: row.name,
-  from: row.from_kind && row.from_name ? { kind: row.from_kind as TagSourceKind, name: row.from_name } : null,
+  from:
+    row.from_kind && row.from_name
+      ? { kind: row.from_kind as TagSourceKind, name: row.from_name }
+      : null,
   reference: row.reference === 1,
   scheduled: row.scheduled === 1,
   insecure: row.insecure === 1,
@@ -54,7 +63,10 @@ export class ImageStreamStore {
         .executeTakeFirst();
       if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return null;
       if (tags.length > 0) {
-        await trx.insertInto('spec_tags').values(tags.map((t) => specTagToRow(row.id, t))).execute();
+        await trx
+          .insertInto('spec_tags')
+          .values(tags.map((t) => specTagToRow(row.id, t)))
+          .execute();
       }
       return streamFromRow(row);
     });
@@ -71,10 +83,17 @@ export class ImageStreamStore {
   }
 
   /** One page in name order, starting after `afterName`; fetches one extra row to tell if more follow. */
-  async page(namespace: string, limit: number, afterName?: string): Promise<{ items: ImageStream[]; more: boolean }> {
+  async page(
+    namespace: string,
+    limit: number,
+    afterName?: string,
+  ): Promise<{ items: ImageStream[]; more: boolean }> {
     let query = this.db.selectFrom('image_streams').selectAll().where('namespace', '=', namespace);
     if (afterName !== undefined) query = query.where('name', '>', afterName);
-    const rows = await query.orderBy('name').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('name')
+      .limit(limit + 1)
+      .execute();
     return { items: rows.slice(0, limit).map(streamFromRow), more: rows.length > limit };
   }
 

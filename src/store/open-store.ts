@@ -26,7 +26,10 @@ export async function openStore(dataDir: string): Promise<Store> {
       if (event.level === 'query') queries += 1;
     },
   });
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db,
+    provider: migrationProvider,
+  }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     await db.destroy();

@@ -12,7 +12,10 @@ export const INTEGRATED = 'integrated';
 
 function hostsOf(registry: StoredRegistry): string[] {
   const host = new URL(registry.url).host;
-  if (registry.kind === 'DOCKER_HUB') return [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', host].filter((h, i, all) => all.indexOf(h) === i);
+  if (registry.kind === 'DOCKER_HUB')
+    return [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io', host].filter(
+      (h, i, all) => all.indexOf(h) === i,
+    );
   return [host];
 }
 
@@ -25,17 +28,32 @@ export class RegistryCatalog {
     publicUrl: string,
     private readonly store: RegistryStore,
   ) {
-    const integrated: StoredRegistry = { name: INTEGRATED, kind: 'INTEGRATED', url: publicUrl, insecure: publicUrl.startsWith('http:') };
-    this.fixed = [integrated, ...config.registries].map((r) => ({ ...r, hosts: hostsOf(r), configured: true }));
+    const integrated: StoredRegistry = {
+      name: INTEGRATED,
+      kind: 'INTEGRATED',
+      url: publicUrl,
+      insecure: publicUrl.startsWith('http:'),
+    };
+    this.fixed = [integrated, ...config.registries].map((r) => ({
+      ...r,
+      hosts: hostsOf(r),
+      configured: true,
+    }));
   }
 
   async list(): Promise<RegistryEntry[]> {
-    const added = (await this.store.list()).map((r) => ({ ...r, hosts: hostsOf(r), configured: false }));
+    const added = (await this.store.list()).map((r) => ({
+      ...r,
+      hosts: hostsOf(r),
+      configured: false,
+    }));
     return [...this.fixed, ...added];
   }
 
   async get(name: string): Promise<RegistryEntry | undefined> {
-    return this.fixed.find((r) => r.name === name) ?? (await this.list()).find((r) => r.name === name);
+    return (
+      this.fixed.find((r) => r.name === name) ?? (await this.list()).find((r) => r.name === name)
+    );
   }
 
   isConfigured(name: string): boolean {

@@ -26,14 +26,21 @@ export class RegistryStore {
   async insert(registry: StoredRegistry): Promise<boolean> {
     const result = await this.db
       .insertInto('registries')
-      .values({ ...registry, insecure: registry.insecure ? 1 : 0, created_at: new Date().toISOString() })
+      .values({
+        ...registry,
+        insecure: registry.insecure ? 1 : 0,
+        created_at: new Date().toISOString(),
+      })
       .onConflict((oc) => oc.column('name').doNothing())
       .executeTakeFirst();
     return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
 
   async delete(name: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('registries').where('name', '=', name).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('registries')
+      .where('name', '=', name)
+      .executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

@@ -2,7 +2,12 @@ import type { Identity, Role } from '../auth/roles';
 import type { Db, TokenTable } from './database';
 
 function toIdentity(row: TokenTable): Identity {
-  return { id: row.id, description: row.description, namespace: row.namespace, role: row.role as Role };
+  return {
+    id: row.id,
+    description: row.description,
+    namespace: row.namespace,
+    role: row.role as Role,
+  };
 }
 
 export class TokenStore {
@@ -10,17 +15,29 @@ export class TokenStore {
 
   async insert(token: Omit<TokenTable, 'created_at'>): Promise<Identity> {
     const row = { ...token, created_at: new Date().toISOString() };
-    await this.db.insertInto('tokens').values(row).onConflict((oc) => oc.column('hash').doNothing()).execute();
+    await this.db
+      .insertInto('tokens')
+      .values(row)
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .execute();
     return toIdentity(row);
   }
 
   async findByHash(hash: string): Promise<Identity | undefined> {
-    const row = await this.db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('hash', '=', hash)
+      .executeTakeFirst();
     return row && toIdentity(row);
   }
 
   async findById(id: string): Promise<(Identity & { hash: string }) | undefined> {
-    const row = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && { ...toIdentity(row), hash: row.hash };
   }
 

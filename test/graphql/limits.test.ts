@@ -4,13 +4,21 @@ import { ADMIN_TOKEN, errorCodes, startTestServer, type TestServer } from '../he
 async function post(server: TestServer, body: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...headers,
+    },
     body,
   });
-  return { status: res.status, body: (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] },
+  };
 }
 
-const deepSelection = 'repositories { edges { node { tags { edges { node { image { layers { digest } } } } } } } }';
+const deepSelection =
+  'repositories { edges { node { tags { edges { node { image { layers { digest } } } } } } } }';
 
 describe('request limits and malformed requests', () => {
   let server: TestServer;
@@ -27,7 +35,10 @@ describe('request limits and malformed requests', () => {
   });
 
   it('refuses a query nested too deep, also through fragments', async () => {
-    const direct = await post(server, JSON.stringify({ query: `{ registries { ${deepSelection} } }` }));
+    const direct = await post(
+      server,
+      JSON.stringify({ query: `{ registries { ${deepSelection} } }` }),
+    );
     expect(direct.status).toBe(400);
     expect(direct.body.errors![0].extensions.code).toBe('QUERY_TOO_DEEP');
     expect(direct.body.errors![0].message).toMatch(/10 levels deep; the limit is 8/);
@@ -41,7 +52,9 @@ describe('request limits and malformed requests', () => {
   });
 
   it('refuses a query that costs too much, counting page sizes', async () => {
-    const res = await server.raw('{ imageStreams(namespace: "a", first: 100) { edges { node { name namespace tags { name } } } } }');
+    const res = await server.raw(
+      '{ imageStreams(namespace: "a", first: 100) { edges { node { name namespace tags { name } } } } }',
+    );
     expect(res.status).toBe(400);
     expect(errorCodes(res)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(res.errors![0].message).toMatch(/the limit is 500/);
@@ -65,9 +78,12 @@ describe('request limits and malformed requests', () => {
     const unknown = await server.raw('{ imageStreams(namespace: "a") { nope } }');
     expect(unknown.status).toBe(400);
     expect(errorCodes(unknown)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    const badVariables = await server.raw('query Q($n: Int) { imageStreams(namespace: "a", first: $n) { edges { cursor } } }', {
-      n: 'ten',
-    });
+    const badVariables = await server.raw(
+      'query Q($n: Int) { imageStreams(namespace: "a", first: $n) { edges { cursor } } }',
+      {
+        n: 'ten',
+      },
+    );
     expect(errorCodes(badVariables)).toEqual(['BAD_USER_INPUT']);
     const json = await post(server, '{"query": "{ __typename }"');
     expect(json.status).toBe(400);
@@ -75,9 +91,12 @@ describe('request limits and malformed requests', () => {
   });
 
   it('blocks requests a browser could send cross-site (CSRF)', async () => {
-    const simpleGet = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const simpleGet = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`,
+      {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      },
+    );
     expect(simpleGet.status).toBe(400);
     expect(await simpleGet.text()).toMatch(/Cross-Site Request Forgery/);
     const form = await fetch(`${server.url}/graphql`, {
@@ -86,9 +105,12 @@ describe('request limits and malformed requests', () => {
       body: '{"query":"{ __typename }"}',
     });
     expect(form.status).toBe(400);
-    const preflighted = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'apollo-require-preflight': 'true' },
-    });
+    const preflighted = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`,
+      {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'apollo-require-preflight': 'true' },
+      },
+    );
     expect(await preflighted.json()).toEqual({ data: { __typename: 'Query' } });
   });
 

@@ -21,7 +21,9 @@ describe('registries', () => {
       'registries:\n  - name: ghcr\n    kind: DISTRIBUTION\n    url: https://ghcr.io\n  - name: hub\n    kind: DOCKER_HUB\n    url: https://registry-1.docker.io\n',
     );
     server = await startTestServer({ configFile });
-    const created = await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'ADMIN' } });
+    const created = await server.gql(CreateTokenDocument, {
+      input: { namespace: 'team-a', role: 'ADMIN' },
+    });
     namespaceAdmin = created.data!.createToken.token;
   });
   afterAll(() => server.close());
@@ -30,14 +32,30 @@ describe('registries', () => {
     const res = await server.gql(RegistriesDocument, {}, namespaceAdmin);
     expect(res.data!.registries).toEqual([
       expect.objectContaining({ name: 'integrated', kind: 'INTEGRATED', configured: true }),
-      { name: 'ghcr', kind: 'DISTRIBUTION', url: 'https://ghcr.io', hosts: ['ghcr.io'], insecure: false, configured: true },
-      expect.objectContaining({ name: 'hub', kind: 'DOCKER_HUB', hosts: ['docker.io', 'index.docker.io', 'registry-1.docker.io'] }),
+      {
+        name: 'ghcr',
+        kind: 'DISTRIBUTION',
+        url: 'https://ghcr.io',
+        hosts: ['ghcr.io'],
+        insecure: false,
+        configured: true,
+      },
+      expect.objectContaining({
+        name: 'hub',
+        kind: 'DOCKER_HUB',
+        hosts: ['docker.io', 'index.docker.io', 'registry-1.docker.io'],
+      }),
     ]);
   });
 
   it('adds a registry that survives a restart, and removes it', async () => {
     const added = await server.gql(AddRegistryDocument, {
-      input: { name: 'harbor', kind: 'DISTRIBUTION', url: 'http://harbor.example:8080/', insecure: true },
+      input: {
+        name: 'harbor',
+        kind: 'DISTRIBUTION',
+        url: 'http://harbor.example:8080/',
+        insecure: true,
+      },
     });
     expect(added.data!.addRegistry).toEqual({
       name: 'harbor',
@@ -49,8 +67,15 @@ describe('registries', () => {
     });
     await server.restart();
     const listed = await server.gql(RegistriesDocument, {}, namespaceAdmin);
-    expect(listed.data!.registries.map((r) => r.name)).toEqual(['integrated', 'ghcr', 'hub', 'harbor']);
-    expect((await server.gql(RemoveRegistryDocument, { name: 'harbor' })).data!.removeRegistry).toBe(true);
+    expect(listed.data!.registries.map((r) => r.name)).toEqual([
+      'integrated',
+      'ghcr',
+      'hub',
+      'harbor',
+    ]);
+    expect(
+      (await server.gql(RemoveRegistryDocument, { name: 'harbor' })).data!.removeRegistry,
+    ).toBe(true);
     const gone = await server.gql(RemoveRegistryDocument, { name: 'harbor' });
     expect(errorCodes(gone)).toEqual(['NOT_FOUND']);
     await server.restart();
@@ -64,19 +89,39 @@ describe('registries', () => {
   });
 
   it('lets only a cluster admin add or remove registries', async () => {
-    const add = await server.gql(AddRegistryDocument, { input: { name: 'x', kind: 'QUAY', url: 'https://quay.io' } }, namespaceAdmin);
+    const add = await server.gql(
+      AddRegistryDocument,
+      { input: { name: 'x', kind: 'QUAY', url: 'https://quay.io' } },
+      namespaceAdmin,
+    );
     expect(errorCodes(add)).toEqual(['FORBIDDEN']);
     const remove = await server.gql(RemoveRegistryDocument, { name: 'ghcr' }, namespaceAdmin);
     expect(errorCodes(remove)).toEqual(['FORBIDDEN']);
   });
 
   it.each([
-    ['a bad name', { name: 'Bad_Name', kind: 'QUAY', url: 'https://quay.io' }, /not a valid DNS label/],
+    [
+      'a bad name',
+      { name: 'Bad_Name', kind: 'QUAY', url: 'https://quay.io' },
+      /not a valid DNS label/,
+    ],
     ['not a URL', { name: 'x', kind: 'QUAY', url: 'quay.io' }, /is not a URL/],
     ['ftp', { name: 'x', kind: 'QUAY', url: 'ftp://quay.io' }, /http:\/\/ or https:\/\//],
-    ['credentials in the URL', { name: 'x', kind: 'QUAY', url: 'https://u:p@quay.io' }, /must not carry credentials/],
-    ['a second integrated registry', { name: 'x', kind: 'INTEGRATED', url: 'https://a.b' }, /only one integrated/],
-    ['a taken name', { name: 'ghcr', kind: 'DISTRIBUTION', url: 'https://ghcr.io' }, /exists already/],
+    [
+      'credentials in the URL',
+      { name: 'x', kind: 'QUAY', url: 'https://u:p@quay.io' },
+      /must not carry credentials/,
+    ],
+    [
+      'a second integrated registry',
+      { name: 'x', kind: 'INTEGRATED', url: 'https://a.b' },
+      /only one integrated/,
+    ],
+    [
+      'a taken name',
+      { name: 'ghcr', kind: 'DISTRIBUTION', url: 'https://ghcr.io' },
+      /exists already/,
+    ],
   ] as const)('refuses %s', async (_label, input, message) => {
     const res = await server.gql(AddRegistryDocument, { input: { ...input } });
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);

@@ -27,7 +27,11 @@ export interface TestServer {
     variables: V,
     token?: string | null,
   ): Promise<GraphQLResponse<T>>;
-  raw(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<unknown>>;
+  raw(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<unknown>>;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,10 +65,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const start = () => startApp(config, pino({ level: config.logLevel }, sink));
   let app = await start();
 
-  const post = async (body: unknown, token: string | null | undefined): Promise<GraphQLResponse<unknown>> => {
+  const post = async (
+    body: unknown,
+    token: string | null | undefined,
+  ): Promise<GraphQLResponse<unknown>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token ?? ADMIN_TOKEN}`;
-    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
     return { status: res.status, ...((await res.json()) as object) };
   };
 

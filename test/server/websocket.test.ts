@@ -2,7 +2,11 @@ import { createClient, type Client } from 'graphql-ws';
 import { print } from 'graphql';
 import WebSocket from 'ws';
 import type { RegistryEvent } from '../../src/events/registry-event';
-import { CreateTokenDocument, RegistryEventsDocument, type RegistryEventsSubscription } from '../generated/graphql';
+import {
+  CreateTokenDocument,
+  RegistryEventsDocument,
+  type RegistryEventsSubscription,
+} from '../generated/graphql';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 
 function event(id: string, namespace: string, stream = 'web'): RegistryEvent {
@@ -44,7 +48,9 @@ describe('graphql-ws on /graphql', () => {
   let teamA: string;
   beforeAll(async () => {
     server = await startTestServer({ env: { REGQL_MAX_DEPTH: '8' } });
-    const res = await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'VIEWER' } });
+    const res = await server.gql(CreateTokenDocument, {
+      input: { namespace: 'team-a', role: 'VIEWER' },
+    });
     teamA = res.data!.createToken.token;
   });
   afterAll(() => server.close());
@@ -53,7 +59,10 @@ describe('graphql-ws on /graphql', () => {
     const client = connect(server, `Bearer ${teamA}`);
     try {
       const result = await new Promise((resolve, reject) => {
-        client.subscribe({ query: '{ viewer { namespace role } }' }, { next: resolve, error: reject, complete: () => {} });
+        client.subscribe(
+          { query: '{ viewer { namespace role } }' },
+          { next: resolve, error: reject, complete: () => {} },
+        );
       });
       expect(result).toEqual({ data: { viewer: { namespace: 'team-a', role: 'VIEWER' } } });
     } finally {
@@ -66,7 +75,11 @@ describe('graphql-ws on /graphql', () => {
     const received: RegistryEventsSubscription['registryEvents'][] = [];
     const stop = client.subscribe<RegistryEventsSubscription>(
       { query: print(RegistryEventsDocument), variables: {} },
-      { next: (r) => received.push(r.data!.registryEvents), error: (e) => received.push(e as never), complete: () => {} },
+      {
+        next: (r) => received.push(r.data!.registryEvents),
+        error: (e) => received.push(e as never),
+        complete: () => {},
+      },
     );
     try {
       await waitFor(() => server.app.services.bus.subscriberCount() === 1, 'the subscription');
@@ -93,8 +106,15 @@ describe('graphql-ws on /graphql', () => {
     const client = connect(server, ADMIN_TOKEN);
     const received: string[] = [];
     const stop = client.subscribe<RegistryEventsSubscription>(
-      { query: print(RegistryEventsDocument), variables: { filter: { namespace: 'team-a', stream: 'api', types: ['TAG_UPDATED'] } } },
-      { next: (r) => received.push(r.data!.registryEvents.id), error: () => {}, complete: () => {} },
+      {
+        query: print(RegistryEventsDocument),
+        variables: { filter: { namespace: 'team-a', stream: 'api', types: ['TAG_UPDATED'] } },
+      },
+      {
+        next: (r) => received.push(r.data!.registryEvents.id),
+        error: () => {},
+        complete: () => {},
+      },
     );
     try {
       await waitFor(() => server.app.services.bus.subscriberCount() === 1, 'the subscription');
@@ -112,12 +132,17 @@ describe('graphql-ws on /graphql', () => {
   it('refuses subscriptions without a token or to a forbidden namespace', async () => {
     const subscribeOnce = (client: Client, variables: Record<string, unknown>) =>
       new Promise<unknown>((resolve) => {
-        client.subscribe({ query: print(RegistryEventsDocument), variables }, { next: resolve, error: resolve, complete: () => {} });
+        client.subscribe(
+          { query: print(RegistryEventsDocument), variables },
+          { next: resolve, error: resolve, complete: () => {} },
+        );
       });
     const anonymous = connect(server);
     const denied = connect(server, teamA);
     try {
-      expect(await subscribeOnce(anonymous, {})).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+      expect(await subscribeOnce(anonymous, {})).toMatchObject({
+        errors: [{ extensions: { code: 'UNAUTHENTICATED' } }],
+      });
       expect(await subscribeOnce(denied, { filter: { namespace: 'team-b' } })).toMatchObject({
         errors: [{ extensions: { code: 'FORBIDDEN' } }],
       });
@@ -129,8 +154,13 @@ describe('graphql-ws on /graphql', () => {
 
   it('closes a connection that presents a bad token', async () => {
     const client = connect(server, 'Bearer rgq_wrong');
-    const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
-    client.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} });
+    const closed = new Promise<number>((resolve) =>
+      client.on('closed', (e) => resolve((e as { code: number }).code)),
+    );
+    client.subscribe(
+      { query: '{ __typename }' },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
     expect(await closed).toBe(4403);
     await client.dispose();
   });
@@ -138,7 +168,9 @@ describe('graphql-ws on /graphql', () => {
   it('applies the same limits as HTTP', async () => {
     const client = connect(server, ADMIN_TOKEN);
     const run = (query: string) =>
-      new Promise<unknown>((resolve) => client.subscribe({ query }, { next: resolve, error: resolve, complete: () => {} }));
+      new Promise<unknown>((resolve) =>
+        client.subscribe({ query }, { next: resolve, error: resolve, complete: () => {} }),
+      );
     try {
       const deep = await run(
         '{ registries { repositories { edges { node { tags { edges { node { image { layers { digest } } } } } } } } } }',

@@ -24,7 +24,10 @@ export class TagSpecInput {
   })
   from?: string | null;
 
-  @Field(() => TagSourceKind, { nullable: true, description: 'How to read from; inferred when absent' })
+  @Field(() => TagSourceKind, {
+    nullable: true,
+    description: 'How to read from; inferred when absent',
+  })
   fromKind?: TagSourceKind | null;
 
   @Field({ defaultValue: false })

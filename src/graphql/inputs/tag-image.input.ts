@@ -2,7 +2,10 @@ import { Field, InputType, Int } from 'type-graphql';
 
 @InputType()
 export class TagImageInput {
-  @Field(() => String, { nullable: true, description: 'ns/stream:tag, ns/stream@sha256:.., or a pull spec' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ns/stream:tag, ns/stream@sha256:.., or a pull spec',
+  })
   source?: string | null;
 
   @Field({ description: 'ns/stream:tag' })

@@ -1,4 +1,13 @@
-import { Arg, Ctx, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Int,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { hasRole } from '../../auth/roles';
 import { notImplemented } from '../../domain/errors';
 import { matchesFilter, type RegistryEvent as BusEvent } from '../../events/registry-event';
@@ -12,10 +21,15 @@ type SubscribeData = SubscribeResolverData<unknown, { filter?: EventFilter | nul
 
 function subscribeToEvents({ args, context }: SubscribeData): AsyncIterable<BusEvent> {
   const filter = args.filter ?? {};
-  const identity = filter.namespace ? requireRole(context, filter.namespace, 'VIEWER') : requireIdentity(context);
+  const identity = filter.namespace
+    ? requireRole(context, filter.namespace, 'VIEWER')
+    : requireIdentity(context);
   if (filter.after) throw notImplemented('registryEvents with after (catch-up)');
   return context.services.bus.subscribe(
-    (event) => event.namespace !== null && hasRole(identity, event.namespace, 'VIEWER') && matchesFilter(event, filter),
+    (event) =>
+      event.namespace !== null &&
+      hasRole(identity, event.namespace, 'VIEWER') &&
+      matchesFilter(event, filter),
   );
 }
 
@@ -33,7 +47,10 @@ export class EventResolver {
     throw notImplemented('events');
   }
 
-  @Subscription(() => RegistryEvent, { subscribe: subscribeToEvents, description: 'Push and import events as they happen' })
+  @Subscription(() => RegistryEvent, {
+    subscribe: subscribeToEvents,
+    description: 'Push and import events as they happen',
+  })
   registryEvents(
     @Root() event: BusEvent,
     @Arg('filter', () => EventFilter, { nullable: true }) _filter: EventFilter | null,

@@ -1,5 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { ALL_NAMESPACES, hasRole, isClusterAdmin, outranks, type Identity as AuthIdentity } from '../../auth/roles';
+import {
+  ALL_NAMESPACES,
+  hasRole,
+  isClusterAdmin,
+  outranks,
+  type Identity as AuthIdentity,
+} from '../../auth/roles';
 import { invalidInput, notFound } from '../../domain/errors';
 import type { Context } from '../context';
 import { Role } from '../enums';
@@ -20,13 +26,26 @@ export class IdentityResolver {
     return toIdentity(requireIdentity(ctx));
   }
 
-  @Mutation(() => CreatedToken, { description: 'A new token with one role in one namespace; shown once' })
-  async createToken(@Arg('input') input: CreateTokenInput, @Ctx() ctx: Context): Promise<CreatedToken> {
+  @Mutation(() => CreatedToken, {
+    description: 'A new token with one role in one namespace; shown once',
+  })
+  async createToken(
+    @Arg('input') input: CreateTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreatedToken> {
     const caller =
-      input.namespace === ALL_NAMESPACES ? requireClusterAdmin(ctx) : requireRole(ctx, input.namespace, 'ADMIN');
-    if (!outranks(caller, input.role)) throw invalidInput(`cannot grant ${input.role}, above your own role`);
-    if (input.description.length > 200) throw invalidInput('description must be at most 200 characters');
-    const { identity, token } = await ctx.services.identities.create(input.namespace, input.role, input.description);
+      input.namespace === ALL_NAMESPACES
+        ? requireClusterAdmin(ctx)
+        : requireRole(ctx, input.namespace, 'ADMIN');
+    if (!outranks(caller, input.role))
+      throw invalidInput(`cannot grant ${input.role}, above your own role`);
+    if (input.description.length > 200)
+      throw invalidInput('description must be at most 200 characters');
+    const { identity, token } = await ctx.services.identities.create(
+      input.namespace,
+      input.role,
+      input.description,
+    );
     return { id: identity.id, token };
   }
 
@@ -36,7 +55,8 @@ export class IdentityResolver {
     const target = await ctx.services.identities.find(id);
     const allowed =
       target &&
-      (isClusterAdmin(caller) || (target.namespace !== ALL_NAMESPACES && hasRole(caller, target.namespace, 'ADMIN')));
+      (isClusterAdmin(caller) ||
+        (target.namespace !== ALL_NAMESPACES && hasRole(caller, target.namespace, 'ADMIN')));
     // A token the caller may not manage is reported exactly like one that does not exist.
     if (!target || !allowed) throw notFound(`no token ${id} that you may revoke`);
     await ctx.services.identities.revoke(id);

@@ -13,7 +13,10 @@ export class ImageStreamTagResolver {
     return null;
   }
 
-  @FieldResolver(() => TagEventConnection, { complexity: connectionComplexity, description: 'History, newest first' })
+  @FieldResolver(() => TagEventConnection, {
+    complexity: connectionComplexity,
+    description: 'History, newest first',
+  })
   items(
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) _after: string | null,
@@ -32,7 +35,10 @@ export class ImageStreamTagResolver {
     return null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Where clients pull the current image from' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Where clients pull the current image from',
+  })
   pullSpec(@Root() tag: ImageStreamTag): string | null {
     return tag.reference && tag.from?.kind === TagSourceKind.DOCKER_IMAGE ? tag.from.name : null;
   }

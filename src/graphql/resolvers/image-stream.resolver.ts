@@ -10,7 +10,10 @@ import { requireRole } from '../guards';
 import { CreateImageStreamInput } from '../inputs/create-image-stream.input';
 import { ImageStream, ImageStreamConnection, ImageStreamTag } from '../types/image-stream.type';
 
-const toImageStream = (stream: StoredStream): ImageStream => ({ ...stream, createdAt: new Date(stream.createdAt) });
+const toImageStream = (stream: StoredStream): ImageStream => ({
+  ...stream,
+  createdAt: new Date(stream.createdAt),
+});
 
 export function toImageStreamTag(stream: ImageStream, tag: SpecTag): ImageStreamTag {
   return {
@@ -20,7 +23,11 @@ export function toImageStreamTag(stream: ImageStream, tag: SpecTag): ImageStream
     name: tag.name,
     from: tag.from && { kind: tag.from.kind as TagSourceKind, name: tag.from.name },
     reference: tag.reference,
-    importPolicy: { scheduled: tag.scheduled, insecure: tag.insecure, importMode: tag.importMode as ImportMode },
+    importPolicy: {
+      scheduled: tag.scheduled,
+      insecure: tag.insecure,
+      importMode: tag.importMode as ImportMode,
+    },
     referencePolicy: tag.referencePolicy as ReferencePolicyType,
     generation: tag.generation,
   };
@@ -37,7 +44,11 @@ export class ImageStreamResolver {
   ): Promise<ImageStreamConnection> {
     requireRole(ctx, namespace, 'VIEWER');
     const limit = pageSize(first);
-    const { items, more } = await ctx.services.imageStreams.page(namespace, limit, decodeCursor(after));
+    const { items, more } = await ctx.services.imageStreams.page(
+      namespace,
+      limit,
+      decodeCursor(after),
+    );
     return toConnection(items.map(toImageStream), more, (s) => s.name);
   }
 
@@ -53,12 +64,16 @@ export class ImageStreamResolver {
   }
 
   @Mutation(() => ImageStream)
-  async createImageStream(@Arg('input') input: CreateImageStreamInput, @Ctx() ctx: Context): Promise<ImageStream> {
+  async createImageStream(
+    @Arg('input') input: CreateImageStreamInput,
+    @Ctx() ctx: Context,
+  ): Promise<ImageStream> {
     requireRole(ctx, input.namespace, 'EDITOR');
     assertDnsLabel('name', input.name);
     const tags = buildSpecTags(input.tags, input.namespace);
     const created = await ctx.services.imageStreams.create(input.namespace, input.name, tags);
-    if (!created) throw invalidInput(`image stream ${input.namespace}/${input.name} exists already`);
+    if (!created)
+      throw invalidInput(`image stream ${input.namespace}/${input.name} exists already`);
     return toImageStream(created);
   }
 
@@ -87,7 +102,11 @@ export class ImageStreamResolver {
   }
 
   @FieldResolver(() => ImageStreamTag, { nullable: true })
-  async tag(@Root() stream: ImageStream, @Arg('name') name: string, @Ctx() ctx: Context): Promise<ImageStreamTag | null> {
+  async tag(
+    @Root() stream: ImageStream,
+    @Arg('name') name: string,
+    @Ctx() ctx: Context,
+  ): Promise<ImageStreamTag | null> {
     const tags = await ctx.loaders.specTags.load(stream.id);
     const tag = tags.find((t) => t.name === name);
     return tag ? toImageStreamTag(stream, tag) : null;

@@ -6,7 +6,10 @@ import { Image } from '../types/image.type';
 
 @Resolver(() => Image)
 export class ImageResolver {
-  @Query(() => Image, { nullable: true, description: 'Any pull spec, resolved through its registry' })
+  @Query(() => Image, {
+    nullable: true,
+    description: 'Any pull spec, resolved through its registry',
+  })
   image(@Arg('pullSpec') _pullSpec: string, @Ctx() ctx: Context): Image | null {
     requireIdentity(ctx);
     throw notImplemented('image');

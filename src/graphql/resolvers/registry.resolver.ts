@@ -1,4 +1,16 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { invalidInput, notFound, notImplemented } from '../../domain/errors';
 import { dnsLabelProblem } from '../../domain/names';
 import type { RegistryEntry } from '../../store/registry-catalog';
@@ -10,7 +22,10 @@ import { AddRegistryInput } from '../inputs/add-registry.input';
 import { RateLimit, Registry, RegistryHealth } from '../types/registry.type';
 import { Repository, RepositoryConnection } from '../types/repository.type';
 
-const toRegistry = (entry: RegistryEntry): Registry => ({ ...entry, kind: entry.kind as RegistryKind });
+const toRegistry = (entry: RegistryEntry): Registry => ({
+  ...entry,
+  kind: entry.kind as RegistryKind,
+});
 
 function checkRegistryUrl(url: string): void {
   let parsed: URL;
@@ -19,8 +34,10 @@ function checkRegistryUrl(url: string): void {
   } catch {
     throw invalidInput(`url "${url}" is not a URL`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalidInput('url must be http:// or https://');
-  if (parsed.username || parsed.password) throw invalidInput('url must not carry credentials: add a credential instead');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw invalidInput('url must be http:// or https://');
+  if (parsed.username || parsed.password)
+    throw invalidInput('url must not carry credentials: add a credential instead');
   if (parsed.search || parsed.hash) throw invalidInput('url must not have a query or fragment');
 }
 
@@ -32,7 +49,10 @@ class RepositoriesArgs {
   @Field(() => String, { nullable: true })
   after?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Substring the repository name must contain' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Substring the repository name must contain',
+  })
   query?: string | null;
 }
 
@@ -56,7 +76,8 @@ export class RegistryResolver {
     requireClusterAdmin(ctx);
     const problem = dnsLabelProblem(input.name);
     if (problem) throw invalidInput(`name "${input.name}" is not a valid DNS label: it ${problem}`);
-    if (input.kind === RegistryKind.INTEGRATED) throw invalidInput('there is only one integrated registry');
+    if (input.kind === RegistryKind.INTEGRATED)
+      throw invalidInput('there is only one integrated registry');
     checkRegistryUrl(input.url);
     const added = await ctx.services.registries.add({
       name: input.name,
@@ -74,7 +95,8 @@ export class RegistryResolver {
     if (ctx.services.registries.isConfigured(name)) {
       throw invalidInput(`registry "${name}" comes from the configuration file; remove it there`);
     }
-    if (!(await ctx.services.registries.remove(name))) throw notFound(`no registry named "${name}"`);
+    if (!(await ctx.services.registries.remove(name)))
+      throw notFound(`no registry named "${name}"`);
     return true;
   }
 

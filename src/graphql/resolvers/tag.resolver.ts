@@ -7,7 +7,10 @@ import { ImageStreamTag } from '../types/image-stream.type';
 
 @Resolver()
 export class TagResolver {
-  @Mutation(() => ImageStreamTag, { nullable: true, description: 'Like oc tag: snapshot, alias, digest pin or delete' })
+  @Mutation(() => ImageStreamTag, {
+    nullable: true,
+    description: 'Like oc tag: snapshot, alias, digest pin or delete',
+  })
   tagImage(@Arg('input') _input: TagImageInput, @Ctx() ctx: Context): ImageStreamTag | null {
     requireIdentity(ctx);
     throw notImplemented('tagImage');

@@ -8,7 +8,10 @@ import { Trigger, WebhookReceiver } from '../types/webhook.type';
 @Resolver()
 export class WebhookResolver {
   @Mutation(() => WebhookReceiver)
-  createWebhookReceiver(@Arg('input') input: CreateWebhookReceiverInput, @Ctx() ctx: Context): WebhookReceiver {
+  createWebhookReceiver(
+    @Arg('input') input: CreateWebhookReceiverInput,
+    @Ctx() ctx: Context,
+  ): WebhookReceiver {
     requireRole(ctx, input.namespace, 'ADMIN');
     throw notImplemented('createWebhookReceiver');
   }

@@ -24,7 +24,9 @@ export class TagImportPolicy {
   importMode!: ImportMode;
 }
 
-@ObjectType({ description: 'A tag of an image stream: what was asked for (spec) and what is (history)' })
+@ObjectType({
+  description: 'A tag of an image stream: what was asked for (spec) and what is (history)',
+})
 export class ImageStreamTag {
   /** Owning stream, for field resolvers; not exposed. */
   streamId!: string;

@@ -69,7 +69,10 @@ export class Image {
   @Field(() => [Layer])
   layers!: Layer[];
 
-  @Field(() => [PlatformManifest], { nullable: true, description: 'Set for an index: one entry per platform' })
+  @Field(() => [PlatformManifest], {
+    nullable: true,
+    description: 'Set for an index: one entry per platform',
+  })
   manifests!: PlatformManifest[] | null;
 
   @Field(() => VulnerabilityReport, { nullable: true })

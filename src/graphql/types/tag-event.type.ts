@@ -2,7 +2,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../connection';
 import { DateTime } from '../scalars';
 
-@ObjectType({ description: 'An entry of a tag history; the newest is the current image', simpleResolvers: true })
+@ObjectType({
+  description: 'An entry of a tag history; the newest is the current image',
+  simpleResolvers: true,
+})
 export class TagEvent {
   @Field(() => DateTime)
   created!: Date;

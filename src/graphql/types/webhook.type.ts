@@ -1,7 +1,9 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { EventType, WebhookKind } from '../enums';
 
-@ObjectType({ description: 'An inbound webhook endpoint; its URL carries its secret and is shown once' })
+@ObjectType({
+  description: 'An inbound webhook endpoint; its URL carries its secret and is shown once',
+})
 export class WebhookReceiver {
   @Field(() => ID)
   id!: string;

@@ -32,7 +32,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('spec_tags')
-    .addColumn('stream_id', 'text', (c) => c.notNull().references('image_streams.id').onDelete('cascade'))
+    .addColumn('stream_id', 'text', (c) =>
+      c.notNull().references('image_streams.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('from_kind', 'text')
     .addColumn('from_name', 'text')

@@ -8,9 +8,17 @@ export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          const error = queryLimitError(schema, document, request.variables, operationName ?? undefined, limits);
+          const error = queryLimitError(
+            schema,
+            document,
+            request.variables,
+            operationName ?? undefined,
+            limits,
+          );
           if (error) {
-            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+            throw new GraphQLError(error.message, {
+              extensions: { ...error.extensions, http: { status: 400 } },
+            });
           }
         },
       };
