@@ -13,6 +13,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { GraphQLError } from 'graphql';
 import Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { Identities, type AdminBootstrap } from './auth/identities';
@@ -20,6 +21,7 @@ import type { Identity } from './auth/roles';
 import { ConfigError, type Config } from './config';
 import { InProcessEventBus } from './events/event-bus';
 import type { Context, Services } from './graphql/context';
+import { clientError } from './graphql/error-codes';
 import { buildRegqlSchema } from './graphql/schema';
 import { graphqlHandler, sendJsonError } from './server/graphql-handler';
 import { createLogger } from './server/logger';
@@ -96,6 +98,7 @@ export async function startApp(
       registries: new RegistryCatalog(config, publicUrl, new RegistryStore(store.db)),
       bus: new InProcessEventBus(),
       publicUrl,
+      publicHost: new URL(publicUrl).host,
     };
     const schema = await buildRegqlSchema();
     const metrics = new Metrics(store.queryCount);
@@ -107,6 +110,8 @@ export async function startApp(
       csrfPrevention: true,
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
+      formatError: (formatted, error) =>
+        error instanceof GraphQLError ? clientError(error, log) : formatted,
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginCacheControlDisabled(),

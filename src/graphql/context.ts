@@ -15,6 +15,8 @@ export interface Services {
   registries: RegistryCatalog;
   /** Base URL of this server, as pull specs of the integrated registry name it. */
   publicUrl: string;
+  /** host[:port] of publicUrl: the integrated registry's name in pull specs. */
+  publicHost: string;
   bus: EventBus;
 }
 

@@ -1,20 +1,18 @@
-import { GraphQLError } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 import { RegqlError } from '../domain/errors';
-import type { Context } from './context';
 
 /**
- * Turns the core's errors into GraphQL errors with `extensions.code`, the same on HTTP and
- * WebSocket. Anything unexpected is logged and answered as INTERNAL_SERVER_ERROR without detail.
+ * What a client sees of an error, the same on HTTP and WebSocket: the core's errors get their
+ * `extensions.code`; anything unexpected is logged and answered as INTERNAL_SERVER_ERROR without
+ * detail. Done once per error rather than as a resolver middleware, which would cost every field.
  */
-export const errorCodes: MiddlewareFn<Context> = async ({ context }, next) => {
-  try {
-    return await next();
-  } catch (err) {
-    if (err instanceof GraphQLError) throw err;
-    if (err instanceof RegqlError)
-      throw new GraphQLError(err.message, { extensions: { code: err.code } });
-    context.log.error({ err }, 'resolver failed');
-    throw new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-  }
-};
+export function clientError(error: GraphQLError, log: Logger): GraphQLFormattedError {
+  const original = error.originalError;
+  if (!original || original instanceof GraphQLError) return error.toJSON();
+  const formatted = error.toJSON();
+  if (original instanceof RegqlError)
+    return { ...formatted, extensions: { ...formatted.extensions, code: original.code } };
+  log.error({ err: original, path: error.path }, 'resolver failed');
+  return { ...formatted, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/roles';
 import { createContext, type Services } from '../graphql/context';
+import { clientError } from '../graphql/error-codes';
 import { queryLimitError } from '../graphql/query-limits';
 import { authenticate } from './authenticate';
 import { operationLabel, type Metrics } from './metrics';
@@ -102,7 +103,10 @@ export function attachWebSocket(
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
-        if ('errors' in result && result.errors) metrics.countErrors(result.errors);
+        if (!result.errors) return;
+        const errors = result.errors.map((e) => clientError(e, log));
+        metrics.countErrors(errors);
+        return { ...result, errors };
       },
       onComplete: (ctx, id) => {
         if (openSubscriptions.delete(`${ctx.extra.request.socket.remotePort}:${id}`))

@@ -30,6 +30,9 @@ export function toImageStreamTag(stream: ImageStream, tag: SpecTag): ImageStream
     },
     referencePolicy: tag.referencePolicy as ReferencePolicyType,
     generation: tag.generation,
+    current: null,
+    conditions: [],
+    pullSpec: tag.reference && tag.from?.kind === 'DOCKER_IMAGE' ? tag.from.name : null,
   };
 }
 
@@ -92,7 +95,7 @@ export class ImageStreamResolver {
 
   @FieldResolver(() => String, { description: 'Where to pull it from the integrated registry' })
   dockerImageRepository(@Root() stream: ImageStream, @Ctx() ctx: Context): string {
-    return `${new URL(ctx.services.publicUrl).host}/${stream.namespace}/${stream.name}`;
+    return `${ctx.services.publicHost}/${stream.namespace}/${stream.name}`;
   }
 
   @FieldResolver(() => [ImageStreamTag])

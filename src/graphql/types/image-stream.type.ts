@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../connection';
 import { ImportMode, ReferencePolicyType, TagSourceKind } from '../enums';
 import { DateTime } from '../scalars';
+import { TagCondition, TagEvent } from './tag-event.type';
 
 @ObjectType({ simpleResolvers: true })
 export class TagSource {
@@ -50,9 +51,21 @@ export class ImageStreamTag {
 
   @Field(() => Int)
   generation!: number;
+
+  @Field(() => TagEvent, { nullable: true, description: 'The newest history entry' })
+  current!: TagEvent | null;
+
+  @Field(() => [TagCondition])
+  conditions!: TagCondition[];
+
+  @Field(() => String, { nullable: true, description: 'Where clients pull the current image from' })
+  pullSpec!: string | null;
 }
 
-@ObjectType({ description: 'Tags that track images, with history, like an OpenShift image stream' })
+@ObjectType({
+  description: 'Tags that track images, with history, like an OpenShift image stream',
+  simpleResolvers: true,
+})
 export class ImageStream {
   id!: string;
 
