@@ -186,4 +186,42 @@ describe('graphql-ws on /graphql', () => {
       await client.dispose();
     }
   });
+
+  it('closes a connection that sends a message over the size limit', async () => {
+    const small = await startTestServer({ env: { REGQL_MAX_BODY_BYTES: '2048' } });
+    const client = connect(small, ADMIN_TOKEN);
+    const closed = new Promise<number>((resolve) =>
+      client.on('closed', (e) => resolve((e as { code: number }).code)),
+    );
+    client.subscribe(
+      { query: `{ __typename ${' '.repeat(4096)} }` },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
+    try {
+      expect(await closed).toBe(1009);
+    } finally {
+      await client.dispose();
+      await small.close();
+    }
+  });
+
+  it('refuses introspection when it is switched off', async () => {
+    const closedDoor = await startTestServer({ env: { REGQL_INTROSPECTION: 'false' } });
+    const client = connect(closedDoor, ADMIN_TOKEN);
+    try {
+      const result = await new Promise((resolve) =>
+        client.subscribe(
+          { query: '{ __schema { queryType { name } } }' },
+          { next: resolve, error: resolve, complete: () => {} },
+        ),
+      );
+      expect((result as { extensions: { code: string } }[])[0]).toMatchObject({
+        message: expect.stringMatching(/introspection has been disabled/),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      });
+    } finally {
+      await client.dispose();
+      await closedDoor.close();
+    }
+  });
 });
