@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Descriptor } from './images';
+
+export interface SyntheticImage {
+  digest: string;
+  manifest: Buffer;
+  config: Buffer;
+  layer: Descriptor;
+}
+
+const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+/**
+ * Pushes a small single-layer image straight over the Distribution API (monolithic uploads):
+ * thousands of distinct images in seconds, for benchmarks and vendor stand-ins.
+ */
+export async function pushSyntheticImage(
+  baseUrl: string,
+  repository: string,
+  tag: string,
+  options: {
+    authorization?: string;
+    architecture?: string;
+    labels?: Record<string, string>;
+    created?: string;
+  } = {},
+): Promise<SyntheticImage> {
+  const headers: Record<string, string> = options.authorization
+    ? { authorization: options.authorization }
+    : {};
+  const upload = async (data: Buffer): Promise<string> => {
+    const digest = sha256(data);
+    const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, {
+      method: 'POST',
+      headers,
+    });
+    if (start.status !== 202)
+      throw new Error(`upload start: ${start.status} ${await start.text()}`);
+    const location = new URL(start.headers.get('location')!, baseUrl);
+    location.searchParams.set('digest', digest);
+    const put = await fetch(location, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'application/octet-stream' },
+      body: data,
+    });
+    if (put.status !== 201) throw new Error(`upload put: ${put.status} ${await put.text()}`);
+    return digest;
+  };
+  const layerBytes = randomBytes(64);
+  const config = Buffer.from(
+    JSON.stringify({
+      created: options.created ?? new Date().toISOString(),
+      architecture: options.architecture ?? 'amd64',
+      os: 'linux',
+      config: { Labels: options.labels ?? {} },
+      rootfs: { type: 'layers', diff_ids: [sha256(layerBytes)] },
+    }),
+  );
+  const layer: Descriptor = {
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    digest: await upload(layerBytes),
+    size: layerBytes.length,
+  };
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: await upload(config),
+        size: config.length,
+      },
+      layers: [layer],
+    }),
+  );
+  const put = await fetch(`${baseUrl}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    body: manifest,
+  });
+  if (put.status !== 201) throw new Error(`manifest put: ${put.status} ${await put.text()}`);
+  return { digest: sha256(manifest), manifest, config, layer };
+}
