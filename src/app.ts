@@ -33,7 +33,15 @@ import { requestListener } from './server/routes';
 import { attachWebSocket } from './server/websocket';
 import { ImageStreamStore } from './store/image-stream-store';
 import { openStore, type Store } from './store/open-store';
-import { RegistryCatalog } from './store/registry-catalog';
+import { PluginRegistry } from '../plugins';
+import { loadSecretKey, SecretBox } from './auth/secret-box';
+import { Vault } from './auth/vault';
+import { TokenCache } from './oci/client/token-cache';
+import { transportDefaults } from './oci/client/transport';
+import { RegistryBrowser } from './registries/browser';
+import { RegistryCatalog } from './registries/catalog';
+import { ImageReader } from './registries/image-reader';
+import { CredentialStore } from './store/credential-store';
 import { RegistryStore } from './store/registry-store';
 import { TokenStore } from './store/token-store';
 
@@ -91,17 +99,44 @@ export async function startApp(
     const scheme = config.tls ? 'https' : 'http';
     const publicUrl = (config.publicUrl ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
 
+    const metrics = new Metrics(store.queryCount);
+    const registries = new RegistryCatalog(
+      config,
+      publicUrl,
+      new RegistryStore(store.db),
+      new PluginRegistry(),
+      {
+        tokens: new TokenCache(),
+        transport: { ...transportDefaults, ...config.upstream },
+        observe: (registry, status) =>
+          metrics.upstreamRequests.inc({ registry, status: String(status) }),
+      },
+    );
+    const vault = new Vault(
+      new CredentialStore(store.db),
+      new SecretBox(loadSecretKey(config.dataDir, config.secretKey)),
+      config.sharedNamespace,
+    );
+    const contentCache = new Keyv();
+    const tagTtlMs = config.cache.tagTtlSeconds * 1000;
     const services: Services = {
       config,
       identities,
       imageStreams: new ImageStreamStore(store.db),
-      registries: new RegistryCatalog(config, publicUrl, new RegistryStore(store.db)),
+      registries,
+      vault,
+      browser: new RegistryBrowser(
+        registries,
+        vault,
+        new ImageReader(contentCache, tagTtlMs),
+        contentCache,
+        tagTtlMs,
+      ),
       bus: new InProcessEventBus(),
       publicUrl,
       publicHost: new URL(publicUrl).host,
     };
     const schema = await buildRegqlSchema();
-    const metrics = new Metrics(store.queryCount);
     const ws = attachWebSocket(httpServer, schema, services, metrics, log);
     const apollo = new ApolloServer<Context>({
       schema,
@@ -148,6 +183,7 @@ export async function startApp(
       close: async () => {
         ready = false;
         await apollo.stop();
+        await registries.close();
         await store.close();
       },
     };

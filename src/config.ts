@@ -16,6 +16,11 @@ const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     publicUrl: z.url().optional(),
     adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    secretKey: z.string().min(1).optional(),
+    sharedNamespace: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label')
+      .default('shared'),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -37,6 +42,19 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    upstream: z
+      .object({
+        timeoutMs: z.coerce.number().int().min(100).default(30000),
+        retries: z.coerce.number().int().min(0).max(10).default(3),
+        retryBaseMs: z.coerce.number().int().min(0).default(250),
+        maxConnections: z.coerce.number().int().min(1).max(256).default(8),
+      })
+      .strict()
+      .prefault({}),
+    cache: z
+      .object({ tagTtlSeconds: z.coerce.number().int().min(0).default(30) })
+      .strict()
+      .prefault({}),
     registries: z
       .array(
         z
@@ -45,6 +63,8 @@ const configSchema = z
             kind: z.enum(registryKinds),
             url: z.url(),
             insecure: z.boolean().default(false),
+            apiUrl: z.url().optional(),
+            caFile: z.string().min(1).optional(),
           })
           .strict(),
       )
@@ -62,6 +82,13 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_DATA_DIR: ['dataDir'],
   REGQL_PUBLIC_URL: ['publicUrl'],
   REGQL_ADMIN_TOKEN: ['adminToken'],
+  REGQL_SECRET_KEY: ['secretKey'],
+  REGQL_SHARED_NAMESPACE: ['sharedNamespace'],
+  REGQL_UPSTREAM_TIMEOUT_MS: ['upstream', 'timeoutMs'],
+  REGQL_UPSTREAM_RETRIES: ['upstream', 'retries'],
+  REGQL_UPSTREAM_RETRY_BASE_MS: ['upstream', 'retryBaseMs'],
+  REGQL_UPSTREAM_MAX_CONNECTIONS: ['upstream', 'maxConnections'],
+  REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
   REGQL_LOG_LEVEL: ['logLevel'],
   REGQL_SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs'],
   REGQL_TLS_CERT: ['tls', 'cert'],

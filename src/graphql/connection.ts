@@ -40,10 +40,10 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
 export const defaultPageSize = 20;
 export const maxPageSize = 100;
 
-export function pageSize(first: number | null | undefined): number {
+export function pageSize(first: number | null | undefined, max = maxPageSize): number {
   if (first === null || first === undefined) return defaultPageSize;
-  if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
-    throw invalidInput(`first must be between 1 and ${maxPageSize}`);
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw invalidInput(`first must be between 1 and ${max}`);
   }
   return first;
 }
@@ -67,6 +67,22 @@ export function toConnection<T>(
   return { edges, pageInfo: { hasNextPage: more, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
+/** A connection over an upstream page whose continuation is the registry's own opaque cursor. */
+export function toUpstreamConnection<T>(
+  items: T[],
+  next: string | null,
+  key: (item: T) => string,
+): ConnectionShape<T> {
+  const edges = items.map((node) => ({ cursor: encodeCursor(key(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: next !== null,
+      endCursor: next !== null ? encodeCursor(next) : (edges.at(-1)?.cursor ?? null),
+    },
+  };
+}
+
 /** Complexity of a connection field: its children once per requested node. */
 export const connectionComplexity = ({
   args,
@@ -74,4 +90,4 @@ export const connectionComplexity = ({
 }: {
   args: { first?: number | null };
   childComplexity: number;
-}) => 1 + childComplexity * Math.min(args.first ?? defaultPageSize, maxPageSize);
+}) => 1 + childComplexity * Math.max(1, args.first ?? defaultPageSize);

@@ -4,7 +4,9 @@ import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
 import type { EventBus } from '../events/event-bus';
 import type { ImageStreamStore } from '../store/image-stream-store';
-import type { RegistryCatalog } from '../store/registry-catalog';
+import type { Vault } from '../auth/vault';
+import type { RegistryBrowser } from '../registries/browser';
+import type { RegistryCatalog } from '../registries/catalog';
 import { createLoaders, type Loaders } from './loaders';
 
 /** Long-lived parts the resolvers use, built once by the composition root. */
@@ -13,6 +15,8 @@ export interface Services {
   identities: Identities;
   imageStreams: ImageStreamStore;
   registries: RegistryCatalog;
+  vault: Vault;
+  browser: RegistryBrowser;
   /** Base URL of this server, as pull specs of the integrated registry name it. */
   publicUrl: string;
   /** host[:port] of publicUrl: the integrated registry's name in pull specs. */

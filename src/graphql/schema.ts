@@ -15,6 +15,7 @@ import { ImageStreamTagResolver } from './resolvers/image-stream-tag.resolver';
 import { ImageStreamResolver } from './resolvers/image-stream.resolver';
 import { ImportResolver } from './resolvers/import.resolver';
 import { RegistryResolver } from './resolvers/registry.resolver';
+import { RemoteTagResolver } from './resolvers/remote-tag.resolver';
 import { RepositoryResolver } from './resolvers/repository.resolver';
 import { TagResolver } from './resolvers/tag.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
@@ -62,6 +63,7 @@ export async function buildRegqlSchema(): Promise<GraphQLSchema> {
     resolvers: [
       RegistryResolver,
       RepositoryResolver,
+      RemoteTagResolver,
       ImageResolver,
       ImageStreamResolver,
       ImageStreamTagResolver,

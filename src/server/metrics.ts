@@ -32,6 +32,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly upstreamRequests = new Counter({
+    name: 'regql_upstream_requests_total',
+    help: 'HTTP requests to registries, by registry name and status (0: no answer)',
+    labelNames: ['registry', 'status'] as const,
+    registers: [this.registry],
+  });
+
   constructor(storeQueries: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'regql_' });
     new Gauge({

@@ -15,6 +15,18 @@ export interface RegistryTable {
   url: string;
   insecure: number;
   created_at: string;
+  api_url: string | null;
+}
+
+export interface CredentialTable {
+  id: string;
+  namespace: string;
+  registry_host: string;
+  username: string | null;
+  kind: string;
+  /** AES-256-GCM, see auth/secret-box.ts; never the plain secret. */
+  sealed_secret: string;
+  created_at: string;
 }
 
 export interface ImageStreamTable {
@@ -43,6 +55,7 @@ export interface Database {
   registries: RegistryTable;
   image_streams: ImageStreamTable;
   spec_tags: SpecTagTable;
+  credentials: CredentialTable;
 }
 
 export type Db = Kysely<Database>;

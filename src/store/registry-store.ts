@@ -5,6 +5,7 @@ export interface StoredRegistry {
   kind: string;
   url: string;
   insecure: boolean;
+  apiUrl?: string;
 }
 
 const fromRow = (row: RegistryTable): StoredRegistry => ({
@@ -12,6 +13,7 @@ const fromRow = (row: RegistryTable): StoredRegistry => ({
   kind: row.kind,
   url: row.url,
   insecure: row.insecure === 1,
+  ...(row.api_url && { apiUrl: row.api_url }),
 });
 
 export class RegistryStore {

@@ -7,7 +7,9 @@ describe('errors seen by clients', () => {
   it('carry the core error code over HTTP and WebSocket alike', async () => {
     const server = await startTestServer();
     try {
-      const http = await server.raw('{ image(pullSpec: "quay.io/a/b:1") { digest } }');
+      const http = await server.raw(
+        'mutation { importImage(input: { namespace: "a", stream: "b" }) { dryRun } }',
+      );
       expect(errorCodes(http)).toEqual(['NOT_IMPLEMENTED']);
       const client = createClient({
         url: server.url.replace('http', 'ws') + '/graphql',
@@ -17,7 +19,7 @@ describe('errors seen by clients', () => {
       });
       const ws = await new Promise((resolve) =>
         client.subscribe(
-          { query: '{ image(pullSpec: "quay.io/a/b:1") { digest } }' },
+          { query: 'mutation { importImage(input: { namespace: "a", stream: "b" }) { dryRun } }' },
           { next: resolve, error: resolve, complete: () => {} },
         ),
       );

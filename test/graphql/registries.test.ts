@@ -18,7 +18,7 @@ describe('registries', () => {
     const configFile = join(dir, 'regql.yaml');
     writeFileSync(
       configFile,
-      'registries:\n  - name: ghcr\n    kind: DISTRIBUTION\n    url: https://ghcr.io\n  - name: hub\n    kind: DOCKER_HUB\n    url: https://registry-1.docker.io\n',
+      'registries:\n  - name: closed\n    kind: DISTRIBUTION\n    url: http://127.0.0.1:1\n  - name: hub\n    kind: DOCKER_HUB\n    url: https://registry-1.docker.io\n',
     );
     server = await startTestServer({ configFile });
     const created = await server.gql(CreateTokenDocument, {
@@ -32,11 +32,27 @@ describe('registries', () => {
     const res = await server.gql(RegistriesDocument, {}, namespaceAdmin);
     expect(res.data!.registries).toEqual([
       expect.objectContaining({ name: 'integrated', kind: 'INTEGRATED', configured: true }),
+      expect.objectContaining({
+        name: 'dockerhub',
+        kind: 'DOCKER_HUB',
+        url: 'https://registry-1.docker.io',
+      }),
+      expect.objectContaining({
+        name: 'quay',
+        kind: 'QUAY',
+        url: 'https://quay.io',
+        hosts: ['quay.io'],
+      }),
+      expect.objectContaining({
+        name: 'redhat',
+        kind: 'REDHAT',
+        url: 'https://registry.redhat.io',
+      }),
       {
-        name: 'ghcr',
+        name: 'closed',
         kind: 'DISTRIBUTION',
-        url: 'https://ghcr.io',
-        hosts: ['ghcr.io'],
+        url: 'http://127.0.0.1:1',
+        hosts: ['127.0.0.1:1'],
         insecure: false,
         configured: true,
       },
@@ -69,7 +85,10 @@ describe('registries', () => {
     const listed = await server.gql(RegistriesDocument, {}, namespaceAdmin);
     expect(listed.data!.registries.map((r) => r.name)).toEqual([
       'integrated',
-      'ghcr',
+      'dockerhub',
+      'quay',
+      'redhat',
+      'closed',
       'hub',
       'harbor',
     ]);
@@ -80,12 +99,22 @@ describe('registries', () => {
     expect(errorCodes(gone)).toEqual(['NOT_FOUND']);
     await server.restart();
     const final = await server.gql(RegistriesDocument, {}, namespaceAdmin);
-    expect(final.data!.registries.map((r) => r.name)).toEqual(['integrated', 'ghcr', 'hub']);
+    expect(final.data!.registries.map((r) => r.name)).toEqual([
+      'integrated',
+      'dockerhub',
+      'quay',
+      'redhat',
+      'closed',
+      'hub',
+    ]);
   });
 
-  it('says a later version answers registry health', async () => {
-    const res = await server.gql(RegistryByNameDocument, { name: 'ghcr' }, namespaceAdmin);
-    expect(errorCodes(res)).toEqual(['NOT_IMPLEMENTED']);
+  it('reports an unreachable registry as unhealthy with the reason', async () => {
+    const res = await server.gql(RegistryByNameDocument, { name: 'closed' }, namespaceAdmin);
+    expect(res.data!.registry!.health).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^UPSTREAM_UNAVAILABLE: 127.0.0.1:1 is unreachable/),
+    });
   });
 
   it('lets only a cluster admin add or remove registries', async () => {
@@ -95,7 +124,7 @@ describe('registries', () => {
       namespaceAdmin,
     );
     expect(errorCodes(add)).toEqual(['FORBIDDEN']);
-    const remove = await server.gql(RemoveRegistryDocument, { name: 'ghcr' }, namespaceAdmin);
+    const remove = await server.gql(RemoveRegistryDocument, { name: 'closed' }, namespaceAdmin);
     expect(errorCodes(remove)).toEqual(['FORBIDDEN']);
   });
 
@@ -119,7 +148,7 @@ describe('registries', () => {
     ],
     [
       'a taken name',
-      { name: 'ghcr', kind: 'DISTRIBUTION', url: 'https://ghcr.io' },
+      { name: 'closed', kind: 'DISTRIBUTION', url: 'https://example.test' },
       /exists already/,
     ],
   ] as const)('refuses %s', async (_label, input, message) => {
@@ -129,7 +158,7 @@ describe('registries', () => {
   });
 
   it('refuses to remove a registry of the configuration file', async () => {
-    const res = await server.gql(RemoveRegistryDocument, { name: 'ghcr' });
+    const res = await server.gql(RemoveRegistryDocument, { name: 'closed' });
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
   });
 });

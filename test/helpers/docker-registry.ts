@@ -58,7 +58,7 @@ export async function startDockerRegistry(
     );
   } catch (err) {
     await service.stop();
-    throw new Error(`${(err as Error).message}\n${service.output()}`);
+    throw new Error(`${(err as Error).message}\n${service.output()}`, { cause: err });
   }
   return {
     url,

@@ -14,4 +14,10 @@ export class AddRegistryInput {
 
   @Field({ defaultValue: false, description: 'Accept plain HTTP and unverified TLS' })
   insecure!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The REST API, for Docker Hub (hub.docker.com) or a Quay behind another host',
+  })
+  apiUrl?: string | null;
 }

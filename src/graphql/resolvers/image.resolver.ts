@@ -1,17 +1,51 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import { notImplemented } from '../../domain/errors';
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { RegqlError } from '../../domain/errors';
 import type { Context } from '../context';
 import { requireIdentity } from '../guards';
-import { Image } from '../types/image.type';
+import { toImage } from '../to-image';
+import { Image, VulnerabilityReport } from '../types/image.type';
 
 @Resolver(() => Image)
 export class ImageResolver {
   @Query(() => Image, {
     nullable: true,
-    description: 'Any pull spec, resolved through its registry',
+    description:
+      'Any pull spec, resolved through its registry with the shared credentials; null if it does not exist',
   })
-  image(@Arg('pullSpec') _pullSpec: string, @Ctx() ctx: Context): Image | null {
+  async image(@Arg('pullSpec') pullSpec: string, @Ctx() ctx: Context): Promise<Image | null> {
     requireIdentity(ctx);
-    throw notImplemented('image');
+    const located = await ctx.services.browser.locate(pullSpec);
+    try {
+      const summary = await ctx.loaders.images.load({ ...located, namespace: null });
+      return toImage(summary, {
+        registry: located.registry.name,
+        repository: located.repository,
+        namespace: null,
+      });
+    } catch (err) {
+      if (err instanceof RegqlError && err.code === 'UPSTREAM_NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  @FieldResolver(() => VulnerabilityReport, {
+    nullable: true,
+    description: "The registry's security scan, where it has one (Quay)",
+  })
+  async vulnerabilities(
+    @Root() image: Image,
+    @Ctx() ctx: Context,
+  ): Promise<VulnerabilityReport | null> {
+    const { registries, browser } = ctx.services;
+    const entry =
+      (await registries.get(image.source.registry)) ??
+      (await registries.forHost(image.source.registry.replace(/^host:/, '')));
+    const adapter = browser.adapter(entry);
+    if (!adapter.vulnerabilities) return null;
+    return adapter.vulnerabilities(
+      image.source.repository,
+      image.digest,
+      await browser.credential(image.source.namespace, entry, image.source.repository),
+    );
   }
 }

@@ -11,34 +11,40 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { invalidInput, notFound, notImplemented } from '../../domain/errors';
+import { invalidInput, notFound, RegqlError } from '../../domain/errors';
 import { dnsLabelProblem } from '../../domain/names';
-import type { RegistryEntry } from '../../store/registry-catalog';
-import { connectionComplexity } from '../connection';
+import type { RegistryEntry } from '../../registries/catalog';
+import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
 import { RegistryKind } from '../enums';
 import { requireClusterAdmin, requireIdentity } from '../guards';
 import { AddRegistryInput } from '../inputs/add-registry.input';
 import { RateLimit, Registry, RegistryHealth } from '../types/registry.type';
 import { Repository, RepositoryConnection } from '../types/repository.type';
+import { assertRepositoryName } from './repository-name';
 
-const toRegistry = (entry: RegistryEntry): Registry => ({
+export const toRegistry = (entry: RegistryEntry): Registry => ({
   ...entry,
   kind: entry.kind as RegistryKind,
+  apiUrl: entry.apiUrl ?? null,
+  entry,
 });
 
-function checkRegistryUrl(url: string): void {
+function checkUrl(field: string, url: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidInput(`url "${url}" is not a URL`);
+    throw invalidInput(`${field} "${url}" is not a URL`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw invalidInput('url must be http:// or https://');
-  if (parsed.username || parsed.password)
-    throw invalidInput('url must not carry credentials: add a credential instead');
-  if (parsed.search || parsed.hash) throw invalidInput('url must not have a query or fragment');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw invalidInput(`${field} must be http:// or https://`);
+  }
+  if (parsed.username || parsed.password) {
+    throw invalidInput(`${field} must not carry credentials: add a credential instead`);
+  }
+  if (parsed.search || parsed.hash)
+    throw invalidInput(`${field} must not have a query or fragment`);
 }
 
 @ArgsType()
@@ -51,11 +57,13 @@ class RepositoriesArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Substring the repository name must contain',
+    description:
+      'Repositories whose name contains this; Docker Hub and Quay list by namespace: "<namespace>/"',
   })
   query?: string | null;
 }
 
+/** Browsing is not tied to a namespace: it reads with the shared namespace's credentials. */
 @Resolver(() => Registry)
 export class RegistryResolver {
   @Query(() => [Registry])
@@ -76,14 +84,17 @@ export class RegistryResolver {
     requireClusterAdmin(ctx);
     const problem = dnsLabelProblem(input.name);
     if (problem) throw invalidInput(`name "${input.name}" is not a valid DNS label: it ${problem}`);
-    if (input.kind === RegistryKind.INTEGRATED)
+    if (input.kind === RegistryKind.INTEGRATED) {
       throw invalidInput('there is only one integrated registry');
-    checkRegistryUrl(input.url);
+    }
+    checkUrl('url', input.url);
+    if (input.apiUrl) checkUrl('apiUrl', input.apiUrl);
     const added = await ctx.services.registries.add({
       name: input.name,
       kind: input.kind,
       url: input.url.replace(/\/+$/, ''),
       insecure: input.insecure,
+      ...(input.apiUrl && { apiUrl: input.apiUrl.replace(/\/+$/, '') }),
     });
     if (!added) throw invalidInput(`a registry named "${input.name}" exists already`);
     return toRegistry(added);
@@ -93,30 +104,67 @@ export class RegistryResolver {
   async removeRegistry(@Arg('name') name: string, @Ctx() ctx: Context): Promise<boolean> {
     requireClusterAdmin(ctx);
     if (ctx.services.registries.isConfigured(name)) {
-      throw invalidInput(`registry "${name}" comes from the configuration file; remove it there`);
+      throw invalidInput(`registry "${name}" comes from the configuration; remove it there`);
     }
-    if (!(await ctx.services.registries.remove(name)))
+    if (!(await ctx.services.registries.remove(name))) {
       throw notFound(`no registry named "${name}"`);
+    }
     return true;
   }
 
-  @FieldResolver(() => RegistryHealth)
-  health(): RegistryHealth {
-    throw notImplemented('Registry.health');
+  @FieldResolver(() => RegistryHealth, {
+    description: 'GET /v2/ now: reachable, how fast, which auth',
+  })
+  async health(@Root() registry: Registry, @Ctx() ctx: Context): Promise<RegistryHealth> {
+    const { browser } = ctx.services;
+    try {
+      return await browser
+        .adapter(registry.entry)
+        .ping(await browser.credential(null, registry.entry, ''));
+    } catch (err) {
+      if (!(err instanceof RegqlError)) throw err;
+      return {
+        ok: false,
+        latencyMs: null,
+        authScheme: null,
+        message: `${err.code}: ${err.message}`,
+      };
+    }
   }
 
-  @FieldResolver(() => RateLimit, { nullable: true })
-  rateLimit(): RateLimit | null {
-    throw notImplemented('Registry.rateLimit');
+  @FieldResolver(() => RateLimit, {
+    nullable: true,
+    description: 'Pull limit as last reported (Docker Hub)',
+  })
+  rateLimit(@Root() registry: Registry, @Ctx() ctx: Context): RateLimit | null {
+    return ctx.services.browser.adapter(registry.entry).rateLimit?.() ?? null;
   }
 
   @FieldResolver(() => RepositoryConnection, { complexity: connectionComplexity })
-  repositories(@Root() _registry: Registry, @Args() _args: RepositoriesArgs): RepositoryConnection {
-    throw notImplemented('Registry.repositories');
+  async repositories(
+    @Root() registry: Registry,
+    @Args() { first, after, query }: RepositoriesArgs,
+    @Ctx() ctx: Context,
+  ): Promise<RepositoryConnection> {
+    const { browser } = ctx.services;
+    const page = await browser
+      .adapter(registry.entry)
+      .repositories(
+        { first: pageSize(first), after: decodeCursor(after) ?? null, query: query ?? null },
+        await browser.credential(null, registry.entry, ''),
+      );
+    const items = page.items.map((r) => ({
+      entry: registry.entry,
+      registry: registry.name,
+      name: r.name,
+      lastModified: r.lastModified ? new Date(r.lastModified) : null,
+    }));
+    return toUpstreamConnection(items, page.next, (r) => r.name);
   }
 
   @FieldResolver(() => Repository, { nullable: true })
-  repository(@Root() _registry: Registry, @Arg('name') _name: string): Repository | null {
-    throw notImplemented('Registry.repository');
+  repository(@Root() registry: Registry, @Arg('name') name: string): Repository {
+    assertRepositoryName(name);
+    return { entry: registry.entry, registry: registry.name, name, lastModified: null };
   }
 }

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { RegistryEntry } from '../../registries/catalog';
 import { RegistryKind } from '../enums';
 import { DateTime } from '../scalars';
 
@@ -37,6 +38,8 @@ export class RateLimit {
 
 @ObjectType({ description: 'A registry regql federates' })
 export class Registry {
+  entry!: RegistryEntry;
+
   @Field()
   name!: string;
 
@@ -51,6 +54,12 @@ export class Registry {
 
   @Field()
   insecure!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The vendor's REST API when it is elsewhere",
+  })
+  apiUrl!: string | null;
 
   @Field({ description: 'Configured in the configuration file rather than added through the API' })
   configured!: boolean;

@@ -1,17 +1,48 @@
 import { Field, ObjectType } from 'type-graphql';
+import type { RegistryEntry } from '../../registries/catalog';
 import { Connection } from '../connection';
-import { Image } from './image.type';
+import { DateTime } from '../scalars';
 
 @ObjectType({ description: 'A tag as the registry reports it' })
 export class RemoteTag {
+  /** The repository it belongs to, for the digest and image resolvers. */
+  repository!: Repository;
+
   @Field()
   name!: string;
 
-  @Field(() => String, { nullable: true })
-  digest!: string | null;
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'When the registry says the tag last moved',
+  })
+  lastModified!: Date | null;
 
-  @Field(() => Image, { nullable: true })
-  image!: Image | null;
+  /** The digest when the listing already told it. */
+  knownDigest!: string | null;
+}
+
+@ObjectType({
+  description: 'One period during which a tag pointed at a digest',
+  simpleResolvers: true,
+})
+export class TagHistoryEntry {
+  @Field()
+  tag!: string;
+
+  @Field()
+  digest!: string;
+
+  @Field(() => DateTime)
+  startedAt!: Date;
+
+  @Field(() => DateTime, { nullable: true })
+  endedAt!: Date | null;
+
+  @Field()
+  active!: boolean;
+
+  @Field()
+  isIndex!: boolean;
 }
 
 @ObjectType()
@@ -19,11 +50,16 @@ export class RemoteTagConnection extends Connection(RemoteTag, 'RemoteTag') {}
 
 @ObjectType({ description: 'A repository of a registry' })
 export class Repository {
+  entry!: RegistryEntry;
+
   @Field({ description: 'Name of the registry' })
   registry!: string;
 
   @Field()
   name!: string;
+
+  @Field(() => DateTime, { nullable: true })
+  lastModified!: Date | null;
 }
 
 @ObjectType()

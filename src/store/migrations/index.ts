@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './001-foundation';
+import * as credentials from './002-credentials';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
+  '002-credentials': credentials,
 };
 
 export const migrationProvider: MigrationProvider = {

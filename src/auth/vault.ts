@@ -1,0 +1,171 @@
+import { invalidInput } from '../domain/errors';
+import type { RegistryCredential } from '../oci/client/credential';
+import { canonicalRegistry } from '../oci/reference';
+import type { CredentialStore, StoredCredential } from '../store/credential-store';
+import { parseDockerConfig } from './docker-config';
+import type { SecretBox } from './secret-box';
+import { newId } from './token-secret';
+
+export type CredentialKind =
+  'BASIC' | 'TOKEN' | 'REDHAT_SERVICE_ACCOUNT' | 'QUAY_ROBOT' | 'DOCKER_HUB_TOKEN';
+
+/** What the API shows of a credential: everything but the secret. */
+export interface CredentialView {
+  id: string;
+  namespace: string;
+  registryHost: string;
+  username: string | null;
+  kind: CredentialKind;
+  createdAt: string;
+}
+
+export interface NewCredential {
+  registryHost: string;
+  username: string | null;
+  password: string;
+  kind: CredentialKind;
+}
+
+const hostPattern =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+const pathPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+/** `host[:port][/path]`, lower-case host, Docker Hub's aliases folded into docker.io. */
+export function normalizeRegistryHost(value: string): string {
+  const trimmed = value
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
+  const [host, ...path] = trimmed.split('/');
+  const lower = host.toLowerCase();
+  if (!hostPattern.test(lower))
+    throw invalidInput(`registryHost "${value}" is not host[:port][/path]`);
+  if (path.some((p) => !pathPattern.test(p)))
+    throw invalidInput(`registryHost "${value}" has an invalid path`);
+  return [canonicalRegistry(lower), ...path].join('/');
+}
+
+function checkShape(kind: CredentialKind, username: string | null, password: string): void {
+  if (password.length === 0) throw invalidInput('password must not be empty');
+  if (password.length > 16384) throw invalidInput('password is longer than 16384 characters');
+  if (kind !== 'TOKEN' && !username) throw invalidInput(`a ${kind} credential needs a username`);
+  if (kind === 'REDHAT_SERVICE_ACCOUNT' && !/^\d+\|\S+$/.test(username ?? '')) {
+    throw invalidInput(
+      'a Red Hat service account username is "<digits>|<name>", e.g. "11009103|my-account"',
+    );
+  }
+  if (kind === 'QUAY_ROBOT' && !/^[a-z0-9_]+\+[a-z0-9_]+$/.test(username ?? '')) {
+    throw invalidInput('a Quay robot username is "<organization>+<robot>"');
+  }
+}
+
+const view = (row: StoredCredential): CredentialView => ({
+  id: row.id,
+  namespace: row.namespace,
+  registryHost: row.registry_host,
+  username: row.username,
+  kind: row.kind as CredentialKind,
+  createdAt: row.created_at,
+});
+
+/** host[/path] prefix match on a path-component boundary. */
+const covers = (prefix: string, target: string) =>
+  target === prefix || target.startsWith(`${prefix}/`);
+
+/**
+ * Registry credentials, encrypted at rest and write-only through the API. A pull looks in the
+ * namespace first, then in the shared namespace, then goes anonymous.
+ */
+export class Vault {
+  constructor(
+    private readonly store: CredentialStore,
+    private readonly box: SecretBox,
+    readonly sharedNamespace: string,
+  ) {}
+
+  async add(namespace: string, input: NewCredential): Promise<CredentialView> {
+    checkShape(input.kind, input.username, input.password);
+    const [row] = await this.insert(namespace, [
+      { ...input, registryHost: normalizeRegistryHost(input.registryHost) },
+    ]);
+    return view(row);
+  }
+
+  async importDockerConfig(namespace: string, config: string): Promise<CredentialView[]> {
+    const entries = parseDockerConfig(config).map((e) => ({
+      registryHost: normalizeRegistryHost(e.registryHost),
+      username: e.username,
+      password: e.secret,
+      kind: 'BASIC' as const,
+    }));
+    for (const e of entries) checkShape(e.kind, e.username, e.password);
+    return (await this.insert(namespace, entries)).map(view);
+  }
+
+  async list(namespace: string): Promise<CredentialView[]> {
+    return (await this.store.list(namespace)).map(view);
+  }
+
+  async get(id: string): Promise<CredentialView | undefined> {
+    const row = await this.store.get(id);
+    return row && view(row);
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.store.delete(id);
+  }
+
+  async open(id: string): Promise<RegistryCredential | null> {
+    const row = await this.store.get(id);
+    return row ? this.decrypt(row) : null;
+  }
+
+  /** The credential for `host/repository`: longest host[/path] match in the namespace, then in the shared one. */
+  async lookup(
+    namespace: string | null,
+    host: string,
+    repository: string,
+  ): Promise<RegistryCredential | null> {
+    const target = `${canonicalRegistry(host.toLowerCase())}/${repository}`;
+    const order = [...new Set([namespace ?? this.sharedNamespace, this.sharedNamespace])];
+    const rows = await this.store.listMany(order);
+    for (const ns of order) {
+      const best = rows
+        .filter((r) => r.namespace === ns && covers(r.registry_host, target))
+        .sort(
+          (a, b) =>
+            b.registry_host.length - a.registry_host.length ||
+            b.created_at.localeCompare(a.created_at),
+        )[0];
+      if (best) return this.decrypt(best);
+    }
+    return null;
+  }
+
+  private decrypt(row: StoredCredential): RegistryCredential {
+    return {
+      id: row.id,
+      username: row.username,
+      secret: this.box.open(row.sealed_secret, row.id),
+      kind: row.kind,
+    };
+  }
+
+  private async insert(namespace: string, entries: NewCredential[]): Promise<StoredCredential[]> {
+    const createdAt = new Date().toISOString();
+    const rows = entries.map((e) => {
+      const id = newId('cred');
+      return {
+        id,
+        namespace,
+        registry_host: e.registryHost,
+        username: e.username,
+        kind: e.kind,
+        sealed_secret: this.box.seal(e.password, id),
+        created_at: createdAt,
+      };
+    });
+    await this.store.insert(rows);
+    return rows;
+  }
+}

@@ -1,0 +1,31 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { toImage } from '../to-image';
+import { Image } from '../types/image.type';
+import { RemoteTag } from '../types/repository.type';
+
+const imageKey = (tag: RemoteTag) => ({
+  registry: tag.repository.entry,
+  repository: tag.repository.name,
+  reference: tag.name,
+  namespace: null,
+});
+
+/** Digest and image come from one manifest read per tag, shared by both fields. */
+@Resolver(() => RemoteTag)
+export class RemoteTagResolver {
+  @FieldResolver(() => String, { nullable: true })
+  async digest(@Root() tag: RemoteTag, @Ctx() ctx: Context): Promise<string | null> {
+    return tag.knownDigest ?? (await ctx.loaders.images.load(imageKey(tag))).digest;
+  }
+
+  @FieldResolver(() => Image, { nullable: true })
+  async image(@Root() tag: RemoteTag, @Ctx() ctx: Context): Promise<Image> {
+    const summary = await ctx.loaders.images.load(imageKey(tag));
+    return toImage(summary, {
+      registry: tag.repository.registry,
+      repository: tag.repository.name,
+      namespace: null,
+    });
+  }
+}

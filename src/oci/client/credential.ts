@@ -1,0 +1,15 @@
+/** A decrypted credential, held in memory only for the requests that use it. */
+export interface RegistryCredential {
+  /** Stable id, part of token-cache keys; never the secret. */
+  id: string;
+  username: string | null;
+  secret: string;
+  /** BASIC, TOKEN, REDHAT_SERVICE_ACCOUNT, QUAY_ROBOT or DOCKER_HUB_TOKEN. */
+  kind: string;
+}
+
+/** Registries take every kind of secret as the password of HTTP Basic on their token endpoint. */
+export function basicAuthorization(credential: RegistryCredential): string {
+  const user = credential.username ?? 'token';
+  return `Basic ${Buffer.from(`${user}:${credential.secret}`, 'utf8').toString('base64')}`;
+}

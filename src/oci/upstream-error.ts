@@ -1,0 +1,25 @@
+import { RegqlError } from '../domain/errors';
+
+export type UpstreamErrorCode =
+  | 'UPSTREAM_UNAUTHORIZED'
+  | 'UPSTREAM_NOT_FOUND'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_INVALID'
+  | 'UPSTREAM_UNSUPPORTED'
+  | 'UPSTREAM_REJECTED';
+
+/** A registry failed us; `code` says how, so callers can report it per item. */
+export class UpstreamError extends RegqlError {
+  constructor(
+    code: UpstreamErrorCode,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(code, message);
+    this.name = 'UpstreamError';
+  }
+}
+
+export const upstreamError = (code: UpstreamErrorCode, message: string, status?: number) =>
+  new UpstreamError(code, message, status);
