@@ -8,8 +8,22 @@ const HISTORY_PAGE = 100;
 const MAX_HISTORY_PAGES = 50;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-const epoch = (v: unknown): Date | null => (typeof v === 'number' ? new Date(v * 1000) : null);
+/** Quay sends epoch seconds in tag history and RFC 2822 dates elsewhere. */
+function epoch(v: unknown): Date | null {
+  if (typeof v === 'number') return new Date(v * 1000);
+  const parsed = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isNaN(parsed) ? null : new Date(parsed);
+}
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function parseCursor(after: string | null): [string | null, number] {
+  try {
+    const [token, skip] = JSON.parse(after ?? '[null,0]') as [unknown, unknown];
+    return [typeof token === 'string' ? token : null, typeof skip === 'number' ? skip : 0];
+  } catch {
+    return [null, 0];
+  }
+}
 
 function split(repository: string): string {
   const at = repository.indexOf('/');
@@ -28,6 +42,7 @@ export class QuayApi {
     private readonly transport: Transport,
   ) {}
 
+  /** Cursors are `[next_page token, items to skip]`: Quay fixes its own page size. */
   async repositories(
     namespace: string,
     first: number,
@@ -35,23 +50,28 @@ export class QuayApi {
     credential: RegistryCredential | null,
   ): Promise<AdapterPage<RepositoryInfo>> {
     const items: RepositoryInfo[] = [];
-    let nextPage = after;
-    do {
-      const query = new URLSearchParams({ namespace, ...(nextPage && { next_page: nextPage }) });
+    let [pageToken, skip] = parseCursor(after);
+    for (;;) {
+      const query = new URLSearchParams({ namespace, ...(pageToken && { next_page: pageToken }) });
       const body = await this.json('GET', `/api/v1/repository?${query}`, credential);
-      if (!Array.isArray(body.repositories))
+      if (!Array.isArray(body.repositories)) {
         throw upstreamError('UPSTREAM_INVALID', 'Quay repository list has no repositories array');
-      for (const repo of body.repositories) {
-        if (isObject(repo) && str(repo.name)) {
-          items.push({
-            name: `${str(repo.namespace) ?? namespace}/${repo.name as string}`,
-            lastModified: epoch(repo.last_modified)?.toISOString() ?? null,
-          });
-        }
       }
-      nextPage = str(body.next_page);
-    } while (nextPage && items.length < first);
-    return { items, next: nextPage };
+      const page = body.repositories.filter(isObject).slice(skip);
+      const taken = page.slice(0, first - items.length);
+      for (const repo of taken) {
+        items.push({
+          name: `${str(repo.namespace) ?? namespace}/${str(repo.name) ?? ''}`,
+          lastModified: epoch(repo.last_modified)?.toISOString() ?? null,
+        });
+      }
+      if (taken.length < page.length)
+        return { items, next: JSON.stringify([pageToken, skip + taken.length]) };
+      const next = str(body.next_page);
+      if (!next) return { items, next: null };
+      [pageToken, skip] = [next, 0];
+      if (items.length >= first) return { items, next: JSON.stringify([pageToken, 0]) };
+    }
   }
 
   /** Every entry of the tag, active and expired, newest first. */

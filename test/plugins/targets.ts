@@ -1,0 +1,205 @@
+import { distributionPlugin } from '../../plugins/distribution';
+import { dockerHubPlugin } from '../../plugins/dockerhub';
+import type { RegistryAdapter, RegistryPlugin } from '../../plugins/plugin';
+import { quayPlugin } from '../../plugins/quay';
+import { redHatPlugin } from '../../plugins/redhat';
+import type { RegistryCredential } from '../../src/oci/client/credential';
+import { TokenCache } from '../../src/oci/client/token-cache';
+import { transportDefaults } from '../../src/oci/client/transport';
+import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
+import { buildIndex, skopeoCopy, type Credentials } from '../helpers/images';
+import { pushSyntheticImage, type SyntheticImage } from '../helpers/synthetic-images';
+import type { RecordedRequest } from '../helpers/vendors/common';
+import { startDockerHubStandIn } from '../helpers/vendors/docker-hub';
+import { startQuayStandIn } from '../helpers/vendors/quay';
+import { startRedHatStandIn } from '../helpers/vendors/redhat';
+
+/** What every plugin is checked against: the same content, reached the vendor's way. */
+export interface Fixture {
+  adapter: RegistryAdapter;
+  credential: RegistryCredential;
+  wrongCredential: RegistryCredential;
+  authScheme: 'Bearer' | 'Basic';
+  /** Readable with no credential, where the registry has public repositories. */
+  publicRepository: string | null;
+  privateRepository: string;
+  /** `query` that lists the fixture's repositories (Docker Hub and Quay list per namespace). */
+  repositoriesQuery: string | null;
+  images: Record<string, SyntheticImage>;
+  index: { digest: string; platforms: string[] };
+  /** Requests that reached the vendor's token service, for cache checks. */
+  tokenRequests(): RecordedRequest[];
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  name: string;
+  start(): Promise<Fixture>;
+}
+
+export const TAGS = ['v1', 'v2', 'v3', 'v4', 'v5'];
+const credential = (username: string, secret: string, kind = 'BASIC'): RegistryCredential => ({
+  id: `cred-${username}-${secret.length}`,
+  username,
+  secret,
+  kind,
+});
+
+const deps = () => ({
+  tokens: new TokenCache(),
+  transport: { ...transportDefaults, timeoutMs: 5000, retryBaseMs: 10 },
+});
+
+/** Pushes the common content: team/app:v1..v5, team/private:v1, team/multi:multi (an index). */
+async function seed(registry: DockerRegistry, creds?: Credentials) {
+  const authorization = creds
+    ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
+    : undefined;
+  const images: Record<string, SyntheticImage> = {};
+  for (const tag of TAGS) {
+    images[tag] = await pushSyntheticImage(registry.url, 'team/app', tag, {
+      authorization,
+      labels: { tag, app: 'demo' },
+    });
+  }
+  await pushSyntheticImage(registry.url, 'team/private', 'v1', { authorization });
+  const built = await buildIndex(['amd64', 'arm64']);
+  await skopeoCopy(
+    `oci:${built.layout}:${built.tag}`,
+    `docker://${registry.host}/team/multi:multi`,
+    {
+      all: true,
+      ...(creds && { destCreds: creds }),
+    },
+  );
+  return { images, index: { digest: built.descriptor.digest, platforms: ['amd64', 'arm64'] } };
+}
+
+function create(
+  plugin: RegistryPlugin,
+  name: string,
+  url: string,
+  apiUrl?: string,
+): RegistryAdapter {
+  return plugin.create(
+    { name, kind: plugin.kind, url, insecure: false, ...(apiUrl && { apiUrl }) },
+    deps(),
+  );
+}
+
+export const targets: Target[] = [
+  {
+    name: 'distribution (real docker-registry, htpasswd)',
+    start: async () => {
+      const auth = { username: 'alice', password: 'wonderland' };
+      const registry = await startDockerRegistry({ auth });
+      const content = await seed(registry, auth);
+      const adapter = create(distributionPlugin, 'local', registry.url);
+      return {
+        adapter,
+        credential: credential(auth.username, auth.password),
+        wrongCredential: credential(auth.username, 'wrong'),
+        authScheme: 'Basic',
+        publicRepository: null,
+        privateRepository: 'team/private',
+        repositoriesQuery: null,
+        ...content,
+        tokenRequests: () => [],
+        stop: async () => {
+          await adapter.close();
+          await registry.stop();
+        },
+      };
+    },
+  },
+  {
+    name: 'dockerhub (stand-in: registry, auth.docker.io, Hub API)',
+    start: async () => {
+      const backing = await startDockerRegistry();
+      const content = await seed(backing);
+      const hub = await startDockerHubStandIn({
+        backing,
+        users: { alice: 'dckr_pat_secret' },
+        privateRepositories: ['team/private'],
+      });
+      const adapter = create(dockerHubPlugin, 'dockerhub', hub.registryUrl, hub.hubUrl);
+      return {
+        adapter,
+        credential: credential('alice', 'dckr_pat_secret', 'DOCKER_HUB_TOKEN'),
+        wrongCredential: credential('alice', 'wrong', 'DOCKER_HUB_TOKEN'),
+        authScheme: 'Bearer',
+        publicRepository: 'team/app',
+        privateRepository: 'team/private',
+        repositoriesQuery: 'team/',
+        ...content,
+        tokenRequests: () => hub.requests.filter((r) => r.service === 'auth'),
+        stop: async () => {
+          await adapter.close();
+          await hub.close();
+          await backing.stop();
+        },
+      };
+    },
+  },
+  {
+    name: 'quay (stand-in: /v2 with robots, REST API)',
+    start: async () => {
+      const backing = await startDockerRegistry();
+      const content = await seed(backing);
+      const quay = await startQuayStandIn({
+        backing,
+        robots: { 'team+ci': 'ROBOTTOKEN' },
+        privateRepositories: ['team/private'],
+      });
+      const adapter = create(quayPlugin, 'quay', quay.url);
+      return {
+        adapter,
+        credential: credential('team+ci', 'ROBOTTOKEN', 'QUAY_ROBOT'),
+        wrongCredential: credential('team+ci', 'WRONG', 'QUAY_ROBOT'),
+        authScheme: 'Bearer',
+        publicRepository: 'team/app',
+        privateRepository: 'team/private',
+        repositoriesQuery: 'team',
+        ...content,
+        tokenRequests: () => quay.requests.filter((r) => r.path.startsWith('/v2/auth')),
+        stop: async () => {
+          await adapter.close();
+          await quay.close();
+          await backing.stop();
+        },
+      };
+    },
+  },
+  {
+    name: 'redhat (stand-in: registry.redhat.io service accounts)',
+    start: async () => {
+      const backing = await startDockerRegistry();
+      const content = await seed(backing);
+      const redhat = await startRedHatStandIn({
+        backing,
+        serviceAccounts: { '11009103|regql-ci': 'eyJhbGciOi.service.token' },
+      });
+      const adapter = create(redHatPlugin, 'redhat', redhat.url);
+      return {
+        adapter,
+        credential: credential(
+          '11009103|regql-ci',
+          'eyJhbGciOi.service.token',
+          'REDHAT_SERVICE_ACCOUNT',
+        ),
+        wrongCredential: credential('11009103|regql-ci', 'expired', 'REDHAT_SERVICE_ACCOUNT'),
+        authScheme: 'Bearer',
+        publicRepository: null,
+        privateRepository: 'team/private',
+        repositoriesQuery: null,
+        ...content,
+        tokenRequests: () => redhat.requests.filter((r) => r.path.startsWith('/auth/realms/')),
+        stop: async () => {
+          await adapter.close();
+          await redhat.close();
+          await backing.stop();
+        },
+      };
+    },
+  },
+];
