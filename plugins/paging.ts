@@ -1,9 +1,17 @@
 import type { AdapterPage } from './plugin';
 
+const isName = (cursor: string | null): cursor is string =>
+  cursor !== null && !cursor.startsWith('/v2/');
+
+const byName =
+  <T>(nameOf: (item: T) => string) =>
+  (a: T, b: T) =>
+    nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0;
+
 /**
  * Fills a page of `first` items from upstream pages of at most `pageSize`, following each page's
- * cursor. A registry that ignores `n` (docker-registry 2.8 answers the whole list) is paged here,
- * by name, from the complete list it sent.
+ * cursor. A registry that ignores `n` or `last` (docker-registry 2.8 answers the whole list, in
+ * no order) is paged here, by name, from the complete list it sent.
  */
 export async function collectPages<T>(
   first: number,
@@ -17,27 +25,21 @@ export async function collectPages<T>(
   do {
     const n = Math.min(pageSize, first - items.length);
     const page = await fetchPage(n, cursor);
-    if (page.items.length > n) return pageLocally(page.items, after, first, nameOf);
-    items.push(...page.items);
+    const from = cursor;
+    const ignoredPaging =
+      page.items.length > n || (isName(from) && page.items.some((item) => nameOf(item) <= from));
+    if (ignoredPaging) {
+      const rest = page.items
+        .filter((item) => !isName(from) || nameOf(item) > from)
+        .sort(byName(nameOf));
+      const kept = [...items, ...rest.slice(0, n)];
+      return { items: kept, next: rest.length > n ? nameOf(kept[kept.length - 1]) : null };
+    }
+    items.push(...[...page.items].sort(byName(nameOf)));
     cursor = page.next;
     if (page.items.length === 0) break;
   } while (cursor && items.length < first);
   return { items, next: cursor };
-}
-
-function pageLocally<T>(
-  all: T[],
-  after: string | null,
-  first: number,
-  nameOf: (item: T) => string,
-): AdapterPage<T> {
-  const sorted = [...all].sort((a, b) =>
-    nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0,
-  );
-  const rest =
-    after && !after.startsWith('/v2/') ? sorted.filter((item) => nameOf(item) > after) : sorted;
-  const items = rest.slice(0, first);
-  return { items, next: rest.length > first ? nameOf(items[items.length - 1]) : null };
 }
 
 /** Distribution cursors are either a Link target (`/v2/...`) or a name to list after. */

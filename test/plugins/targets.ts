@@ -6,9 +6,9 @@ import { redHatPlugin } from '../../plugins/redhat';
 import type { RegistryCredential } from '../../src/oci/client/credential';
 import { TokenCache } from '../../src/oci/client/token-cache';
 import { transportDefaults } from '../../src/oci/client/transport';
-import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
-import { buildIndex, skopeoCopy, type Credentials } from '../helpers/images';
-import { pushSyntheticImage, type SyntheticImage } from '../helpers/synthetic-images';
+import { startDockerRegistry } from '../helpers/docker-registry';
+import { seed, TAGS } from '../helpers/seed';
+import type { SyntheticImage } from '../helpers/synthetic-images';
 import type { RecordedRequest } from '../helpers/vendors/common';
 import { startDockerHubStandIn } from '../helpers/vendors/docker-hub';
 import { startQuayStandIn } from '../helpers/vendors/quay';
@@ -37,7 +37,7 @@ export interface Target {
   start(): Promise<Fixture>;
 }
 
-export const TAGS = ['v1', 'v2', 'v3', 'v4', 'v5'];
+export { TAGS };
 const credential = (username: string, secret: string, kind = 'BASIC'): RegistryCredential => ({
   id: `cred-${username}-${secret.length}`,
   username,
@@ -49,31 +49,6 @@ const deps = () => ({
   tokens: new TokenCache(),
   transport: { ...transportDefaults, timeoutMs: 5000, retryBaseMs: 10 },
 });
-
-/** Pushes the common content: team/app:v1..v5, team/private:v1, team/multi:multi (an index). */
-async function seed(registry: DockerRegistry, creds?: Credentials) {
-  const authorization = creds
-    ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-    : undefined;
-  const images: Record<string, SyntheticImage> = {};
-  for (const tag of TAGS) {
-    images[tag] = await pushSyntheticImage(registry.url, 'team/app', tag, {
-      authorization,
-      labels: { tag, app: 'demo' },
-    });
-  }
-  await pushSyntheticImage(registry.url, 'team/private', 'v1', { authorization });
-  const built = await buildIndex(['amd64', 'arm64']);
-  await skopeoCopy(
-    `oci:${built.layout}:${built.tag}`,
-    `docker://${registry.host}/team/multi:multi`,
-    {
-      all: true,
-      ...(creds && { destCreds: creds }),
-    },
-  );
-  return { images, index: { digest: built.descriptor.digest, platforms: ['amd64', 'arm64'] } };
-}
 
 function create(
   plugin: RegistryPlugin,
