@@ -393,7 +393,7 @@ async function run(res: Resources): Promise<boolean> {
   process.stderr.write('starting docker-registry\n');
   const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
     .trim()
-    .replace(/^\S+ /, 'docker-registry ');
+    .replace(/^.* /, 'docker-registry ');
   const registry = (res.registry = await startDockerRegistry());
 
   process.stderr.write(`pushing ${TAG_COUNT} tags to ${registry.host}/${REPOSITORY}\n`);

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretBox } from '../../src/auth/secret-box';
+import { Vault } from '../../src/auth/vault';
+import { CredentialStore } from '../../src/store/credential-store';
+import { openStore, type Store } from '../../src/store/open-store';
+
+describe('vault lookup, as image streams pick credentials', () => {
+  let store: Store;
+  let vault: Vault;
+  beforeAll(async () => {
+    store = await openStore(mkdtempSync(join(tmpdir(), 'regql-vault-')));
+    vault = new Vault(new CredentialStore(store.db), new SecretBox(randomBytes(32)), 'shared');
+    const add = (namespace: string, registryHost: string, password: string) =>
+      vault.add(namespace, { registryHost, username: 'u', password, kind: 'BASIC' });
+    await add('team', 'quay.io', 'team-quay');
+    await add('team', 'quay.io/acme', 'team-quay-acme');
+    await add('team', 'index.docker.io', 'team-hub');
+    await add('shared', 'quay.io', 'shared-quay');
+    await add('shared', 'ghcr.io', 'shared-ghcr');
+  });
+  afterAll(() => store.close());
+
+  const secret = async (namespace: string | null, host: string, repository: string) =>
+    (await vault.lookup(namespace, host, repository))?.secret ?? null;
+
+  it('prefers the longest host/path prefix of the namespace', async () => {
+    expect(await secret('team', 'quay.io', 'acme/app')).toBe('team-quay-acme');
+    expect(await secret('team', 'quay.io', 'acmecorp/app')).toBe('team-quay');
+    expect(await secret('team', 'quay.io', 'other/app')).toBe('team-quay');
+  });
+
+  it('treats Docker Hub aliases as one host', async () => {
+    expect(await secret('team', 'docker.io', 'library/nginx')).toBe('team-hub');
+    expect(await secret('team', 'registry-1.docker.io', 'library/nginx')).toBe('team-hub');
+  });
+
+  it('falls back to the shared namespace, then to anonymous', async () => {
+    expect(await secret('team', 'ghcr.io', 'a/b')).toBe('shared-ghcr');
+    expect(await secret('other', 'quay.io', 'acme/app')).toBe('shared-quay');
+    expect(await secret(null, 'quay.io', 'acme/app')).toBe('shared-quay');
+    expect(await secret('team', 'example.com', 'a/b')).toBeNull();
+  });
+
+  it('refuses a sealed secret moved to another credential row', async () => {
+    const box = new SecretBox(randomBytes(32));
+    const sealed = box.seal('pw', 'cred_a');
+    expect(box.open(sealed, 'cred_a')).toBe('pw');
+    expect(() => box.open(sealed, 'cred_b')).toThrow();
+  });
+});
