@@ -29,11 +29,12 @@ export async function collectPages<T>(
     const ignoredPaging =
       page.items.length > n || (isName(from) && page.items.some((item) => nameOf(item) <= from));
     if (ignoredPaging) {
+      const wanted = first - items.length;
       const rest = page.items
         .filter((item) => !isName(from) || nameOf(item) > from)
         .sort(byName(nameOf));
-      const kept = [...items, ...rest.slice(0, n)];
-      return { items: kept, next: rest.length > n ? nameOf(kept[kept.length - 1]) : null };
+      const kept = [...items, ...rest.slice(0, wanted)];
+      return { items: kept, next: rest.length > wanted ? nameOf(kept[kept.length - 1]) : null };
     }
     items.push(...[...page.items].sort(byName(nameOf)));
     cursor = page.next;

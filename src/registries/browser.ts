@@ -62,6 +62,16 @@ export class RegistryBrowser {
     );
   }
 
+  async digest(namespace: string | null, located: Located): Promise<string> {
+    const credential = await this.credential(namespace, located.registry, located.repository);
+    return this.reader.digest(
+      this.adapter(located.registry),
+      located.repository,
+      located.reference,
+      credential,
+    );
+  }
+
   /** A page of tags, kept for the tag TTL so that a warm listing costs no upstream request. */
   async tags(
     namespace: string | null,

@@ -62,6 +62,21 @@ export class ImageReader {
     return summary;
   }
 
+  /** The digest a tag names now, by HEAD: Docker Hub does not count a HEAD as a pull. */
+  async digest(
+    adapter: RegistryAdapter,
+    repository: string,
+    tag: string,
+    credential: RegistryCredential | null,
+  ): Promise<string> {
+    const key = this.tagKey(adapter.settings.name, repository, tag, credential);
+    const cached = await this.cache.get<string>(key);
+    if (cached) return cached;
+    const { digest } = await adapter.headManifest(repository, tag, credential);
+    await this.cache.set(key, digest, this.tagTtlMs);
+    return digest;
+  }
+
   private imageKey(registry: string, repository: string, digest: string): string {
     return `image:${registry}/${repository}@${digest}`;
   }

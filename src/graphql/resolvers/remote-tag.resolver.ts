@@ -4,10 +4,11 @@ import { toImage } from '../to-image';
 import { Image } from '../types/image.type';
 import { RemoteTag } from '../types/repository.type';
 
+/** By digest when the listing told it (cached for good), else by tag. */
 const imageKey = (tag: RemoteTag) => ({
   registry: tag.repository.entry,
   repository: tag.repository.name,
-  reference: tag.name,
+  reference: tag.knownDigest ?? tag.name,
   namespace: null,
 });
 

@@ -84,18 +84,14 @@ export class RepositoryResolver {
     @Ctx() ctx: Context,
   ): Promise<RemoteTag | null> {
     assertTag(name);
-    const image = await ctx.loaders.images
-      .load({
-        registry: repository.entry,
-        repository: repository.name,
-        reference: name,
-        namespace: null,
-      })
-      .catch((err: unknown) => {
-        if (err instanceof RegqlError && err.code === 'UPSTREAM_NOT_FOUND') return null;
-        throw err;
-      });
-    return image && { repository, name, knownDigest: image.digest, lastModified: null };
+    const located = { registry: repository.entry, repository: repository.name, reference: name };
+    try {
+      const digest = await ctx.services.browser.digest(null, located);
+      return { repository, name, knownDigest: digest, lastModified: null };
+    } catch (err) {
+      if (err instanceof RegqlError && err.code === 'UPSTREAM_NOT_FOUND') return null;
+      throw err;
+    }
   }
 
   @FieldResolver(() => [TagHistoryEntry], {
