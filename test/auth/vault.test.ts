@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretBox } from '../../src/auth/secret-box';
+import { loadSecretKey, SecretBox } from '../../src/auth/secret-box';
 import { Vault } from '../../src/auth/vault';
 import { CredentialStore } from '../../src/store/credential-store';
 import { openStore, type Store } from '../../src/store/open-store';
@@ -49,5 +49,22 @@ describe('vault lookup, as image streams pick credentials', () => {
     const sealed = box.seal('pw', 'cred_a');
     expect(box.open(sealed, 'cred_a')).toBe('pw');
     expect(() => box.open(sealed, 'cred_b')).toThrow();
+  });
+});
+
+describe('the secret key', () => {
+  it('takes REGQL_SECRET_KEY as 64 hex digits or base64 of 32 bytes, and refuses anything else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regql-key-'));
+    const raw = randomBytes(32);
+    expect(loadSecretKey(dir, raw.toString('hex')).equals(raw)).toBe(true);
+    expect(loadSecretKey(dir, raw.toString('base64')).equals(raw)).toBe(true);
+    expect(() => loadSecretKey(dir, 'too-short')).toThrow(/must be 32 bytes/);
+    expect(existsSync(join(dir, 'secret.key'))).toBe(false);
+  });
+
+  it('creates a key file once and reuses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regql-key-'));
+    const first = loadSecretKey(dir);
+    expect(loadSecretKey(dir).equals(first)).toBe(true);
   });
 });
