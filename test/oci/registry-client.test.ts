@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseChallenge } from '../../src/oci/client/challenge';
 import { RegistryClient } from '../../src/oci/client/registry-client';
 import { TokenCache } from '../../src/oci/client/token-cache';
@@ -12,6 +9,7 @@ import { Transport, transportDefaults } from '../../src/oci/client/transport';
 import { parseManifest } from '../../src/oci/manifest';
 import { manifestMediaTypes } from '../../src/oci/media-types';
 import { UpstreamError } from '../../src/oci/upstream-error';
+import { selfSignedCertificate } from '../helpers/tls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -130,32 +128,11 @@ describe('the distribution client', () => {
   });
 
   it('verifies TLS unless the registry is insecure, and trusts a configured CA', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'regql-ca-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const files = selfSignedCertificate();
+    const ca = readFileSync(files.cert, 'utf8');
     const registry = await serve(
       (_req, res) => res.writeHead(200).end('{}'),
-      createTlsServer({ cert: ca, key: readFileSync(join(dir, 'key.pem')) }),
+      createTlsServer({ cert: ca, key: readFileSync(files.key) }),
     );
     const ping = (options: Partial<typeof transportDefaults> & { ca?: string }) =>
       new RegistryClient(
