@@ -1,11 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '../test/helpers/processes';
 import { NAMESPACE, STREAM_COUNT, TAGS_PER_STREAM, streamSpecs } from './bare-apollo';
+import {
+  SetupError,
+  buildWithTsc,
+  randomAdminToken,
+  runBenchmark,
+  startChild,
+  startRegql,
+  stopChild,
+  waitReady,
+  type Child,
+} from './support';
 
 /**
  * Throughput of the heaviest image stream read: regql against itself ({ __typename }) and against
@@ -15,13 +22,9 @@ import { NAMESPACE, STREAM_COUNT, TAGS_PER_STREAM, streamSpecs } from './bare-ap
  *   BENCH_SECONDS=10 npx ts-node --transpile-only bench/query.ts
  */
 
-const ROOT = resolve(__dirname, '..');
 const CONNECTIONS = 10;
 const WARMUP_SECONDS = 2;
-const READY_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 10_000;
-const TSC_EMITTED_WITH_ERRORS = 2;
-const ADMIN_TOKEN = `rgq_bench-admin-${randomBytes(16).toString('hex')}`;
+const ADMIN_TOKEN = randomAdminToken();
 
 const TAG_FIELDS = `
   fragment TagFields on ImageStreamTag {
@@ -59,8 +62,6 @@ const CREATE_IMAGE_STREAM = `
 
 const TYPENAME = '{ __typename }';
 
-class SetupError extends Error {}
-
 interface GraphQLReply {
   status: number;
   data?: Record<string, unknown> | null;
@@ -69,13 +70,6 @@ interface GraphQLReply {
 
 interface ImageStreamsData {
   imageStreams: { edges: { node: { tags: unknown[] } }[] };
-}
-
-interface Child {
-  name: string;
-  process: ChildProcess;
-  output: string[];
-  exited: Promise<void>;
 }
 
 interface Scenario {
@@ -93,113 +87,6 @@ function benchSeconds(): number {
     throw new SetupError(`BENCH_SECONDS must be a positive integer, not "${raw}"`);
   }
   return seconds;
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? done(address.port)
-          : fail(new SetupError('no free port')),
-      );
-    });
-  });
-}
-
-/**
- * Compiles src/ and the bare Apollo server with tsc into `outDir`, next to a node_modules link.
- * Type errors (src/ may be mid-edit) only warn: tsc still emits, and the emitted code is what runs.
- */
-function build(workDir: string): string {
-  const outDir = join(workDir, 'build');
-  const tsconfig = join(workDir, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(ROOT, 'tsconfig.build.json'),
-      compilerOptions: {
-        rootDir: ROOT,
-        outDir,
-        sourceMap: false,
-        typeRoots: [join(ROOT, 'node_modules', '@types')],
-      },
-      include: [join(ROOT, 'src'), join(ROOT, 'bench', 'bare-apollo.ts')],
-    }),
-  );
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (tsc.status === TSC_EMITTED_WITH_ERRORS) {
-    process.stderr.write(
-      `warning: type errors, benchmarking the emitted code anyway:\n${tsc.stdout}`,
-    );
-  } else if (tsc.status !== 0) {
-    throw new SetupError(`tsc failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-  return outDir;
-}
-
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('REGQL_')),
-  );
-  return { ...env, NODE_ENV: 'production', ...extra };
-}
-
-function startChild(name: string, script: string, env: Record<string, string>): Child {
-  if (!existsSync(script)) throw new SetupError(`${script} was not built`);
-  const child = spawn(process.execPath, [script], {
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 100) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((done) => {
-    child.once('exit', () => done());
-    child.once('error', (err) => {
-      output.push(String(err));
-      done();
-    });
-  });
-  return { name, process: child, output, exited };
-}
-
-const hasExited = (child: Child) =>
-  child.process.exitCode !== null || child.process.signalCode !== null;
-
-async function stopChild(child: Child): Promise<void> {
-  if (hasExited(child) || child.process.pid === undefined) return;
-  child.process.kill('SIGTERM');
-  const force = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await child.exited;
-  clearTimeout(force);
-}
-
-async function waitReady(child: Child, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (hasExited(child)) {
-      throw new SetupError(`${child.name} exited during start:\n${child.output.join('')}`);
-    }
-    if (await probe().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new SetupError(
-    `${child.name} not ready after ${READY_TIMEOUT_MS} ms:\n${child.output.join('')}`,
-  );
 }
 
 async function post(
@@ -346,21 +233,15 @@ function report(
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function run(workDir: string, children: Child[]): Promise<void> {
+async function run(workDir: string, children: Child[]): Promise<boolean> {
   const seconds = benchSeconds();
   process.stderr.write('building src/ and bench/bare-apollo.ts with tsc\n');
-  const outDir = build(workDir);
+  const outDir = buildWithTsc(workDir, ['src', 'bench/bare-apollo.ts']);
   const [regqlPort, barePort] = await Promise.all([freePort(), freePort()]);
 
-  const regql = startChild('regql', join(outDir, 'src', 'main.js'), {
-    REGQL_PORT: String(regqlPort),
-    REGQL_DATA_DIR: join(workDir, 'data'),
-    REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
-    REGQL_LOG_LEVEL: 'warn',
-    REGQL_SHUTDOWN_TIMEOUT_MS: '2000',
-  });
+  const regql = startRegql({ outDir, workDir, port: regqlPort, adminToken: ADMIN_TOKEN });
   children.push(regql);
-  const bare = startChild('bare Apollo', join(outDir, 'bench', 'bare-apollo.js'), {
+  const bare = startChild('bare Apollo', join(outDir, 'bench', 'bare-apollo.js'), [], {
     PORT: String(barePort),
     REGISTRY_HOST: `localhost:${regqlPort}`,
   });
@@ -419,29 +300,12 @@ async function run(workDir: string, children: Child[]): Promise<void> {
   const results: autocannon.Result[] = [];
   for (const scenario of scenarios) results.push(await measure(scenario, seconds));
   report(seconds, scenarios, results, reads);
+  return true;
 }
 
-async function main(): Promise<number> {
-  const workDir = mkdtempSync(join(tmpdir(), 'regql-bench-'));
-  const children: Child[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= Promise.all(children.map(stopChild)).then(() =>
-      rmSync(workDir, { recursive: true, force: true }),
-    ));
-  const interrupt = () => void cleanup().then(() => process.exit(130));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  try {
-    await run(workDir, children);
-    return 0;
-  } catch (err) {
-    const message = err instanceof SetupError ? err.message : String((err as Error)?.stack ?? err);
-    process.stderr.write(`bench failed: ${message}\n`);
-    return 1;
-  } finally {
-    await cleanup();
-  }
-}
-
-void main().then((code) => process.exit(code));
+const children: Child[] = [];
+runBenchmark(
+  'regql-bench-',
+  (workDir) => run(workDir, children),
+  () => Promise.all(children.map(stopChild)),
+);

@@ -1,13 +1,23 @@
-import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { startDockerRegistry, type DockerRegistry } from '../test/helpers/docker-registry';
 import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
+import {
+  SetupError,
+  buildWithTsc,
+  elapsed,
+  pool,
+  randomAdminToken,
+  runBenchmark,
+  startRegql,
+  stopChild,
+  waitReady,
+  type Child,
+} from './support';
 
 /**
  * Listing one repository of 1,000 tags with digest, size, os and architecture: one regql query
@@ -18,30 +28,18 @@ import { pushSyntheticImage } from '../test/helpers/synthetic-images';
  *   npx ts-node --transpile-only bench/tags.ts
  */
 
-const ROOT = resolve(__dirname, '..');
 const REGISTRY = 'bench';
 const REPOSITORY = 'bench/app';
 const TAG_COUNT = 1000;
 const PARALLEL = 8;
 const UPSTREAM_PAGE = 100;
 const GOAL_RATIO = 10;
-const READY_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 10_000;
 const HTTP_TIMEOUT_MS = 30_000;
 const QUERY_TIMEOUT_MS = 300_000;
 const SKOPEO_TIMEOUT_MS = 60_000;
-const TSC_EMITTED_WITH_ERRORS = 2;
-const ADMIN_TOKEN = `rgq_bench-admin-${randomBytes(16).toString('hex')}`;
+const ADMIN_TOKEN = randomAdminToken();
 
 const TAGS_QUERY = `{ registry(name: "${REGISTRY}") { repository(name: "${REPOSITORY}") { tags(first: ${TAG_COUNT}) { edges { node { name digest image { size os architecture } } } pageInfo { hasNextPage } } } } }`;
-
-class SetupError extends Error {}
-
-interface Child {
-  process: ChildProcess;
-  output: string[];
-  exited: Promise<void>;
-}
 
 interface TagNode {
   name: string;
@@ -70,111 +68,10 @@ interface Image {
 }
 
 const tagName = (n: number) => `v${String(n).padStart(4, '0')}`;
-const elapsed = (since: number) => (performance.now() - since) / 1000;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Runs `work` over `items` with at most `limit` at a time; the first failure rejects. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 async function getText(url: string): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
   return { status: res.status, text: await res.text() };
-}
-
-/** Compiles src/ and plugins/ with tsc into `workDir`, next to a node_modules link. */
-function build(workDir: string): string {
-  const outDir = join(workDir, 'build');
-  const tsconfig = join(workDir, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(ROOT, 'tsconfig.build.json'),
-      compilerOptions: {
-        rootDir: ROOT,
-        outDir,
-        sourceMap: false,
-        typeRoots: [join(ROOT, 'node_modules', '@types')],
-      },
-      include: [join(ROOT, 'src'), join(ROOT, 'plugins')],
-    }),
-  );
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  if (tsc.status === TSC_EMITTED_WITH_ERRORS) {
-    process.stderr.write(`warning: type errors, running the emitted code anyway:\n${tsc.stdout}`);
-  } else if (tsc.status !== 0) {
-    throw new SetupError(`tsc failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-  return outDir;
-}
-
-function startRegql(script: string, configFile: string, env: Record<string, string>): Child {
-  if (!existsSync(script)) throw new SetupError(`${script} was not built`);
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('REGQL_')),
-  );
-  const child = spawn(process.execPath, [script, 'serve', '--config', configFile], {
-    env: { ...inherited, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 100) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((done) => {
-    child.once('exit', () => done());
-    child.once('error', (err) => {
-      output.push(String(err));
-      done();
-    });
-  });
-  return { process: child, output, exited };
-}
-
-const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-async function stopChild(child: Child): Promise<void> {
-  if (hasExited(child.process) || child.process.pid === undefined) return;
-  child.process.kill('SIGTERM');
-  const force = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await child.exited;
-  clearTimeout(force);
-}
-
-async function waitReady(child: Child, url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (hasExited(child.process)) {
-      throw new SetupError(`regql exited during start:\n${child.output.join('')}`);
-    }
-    if (
-      await getText(url).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return;
-    await sleep(100);
-  }
-  throw new SetupError(`regql not ready after ${READY_TIMEOUT_MS} ms:\n${child.output.join('')}`);
 }
 
 /** Pushes TAG_COUNT distinct images; returns the manifest digest of each tag. */
@@ -425,15 +322,14 @@ function report(figures: {
 }
 
 interface Resources {
-  workDir: string;
   registry?: DockerRegistry;
   regql?: Child;
   skopeo: Set<ChildProcess>;
 }
 
-async function run(res: Resources): Promise<boolean> {
+async function run(workDir: string, res: Resources): Promise<boolean> {
   process.stderr.write('building src/ and plugins/ with tsc\n');
-  const outDir = build(res.workDir);
+  const outDir = buildWithTsc(workDir, ['src', 'plugins']);
 
   process.stderr.write('starting docker-registry\n');
   const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
@@ -448,7 +344,7 @@ async function run(res: Resources): Promise<boolean> {
   process.stderr.write(`seeded ${TAG_COUNT} tags in ${seedSeconds.toFixed(1)} s\n`);
   const pageTags = await firstPageSize(registry);
 
-  const configFile = join(res.workDir, 'regql.yaml');
+  const configFile = join(workDir, 'regql.yaml');
   writeFileSync(
     configFile,
     [
@@ -461,16 +357,16 @@ async function run(res: Resources): Promise<boolean> {
     ].join('\n'),
   );
   const port = await freePort();
-  const regql = (res.regql = startRegql(join(outDir, 'src', 'main.js'), configFile, {
-    REGQL_PORT: String(port),
-    REGQL_DATA_DIR: join(res.workDir, 'data'),
-    REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
-    REGQL_LOG_LEVEL: 'warn',
-    REGQL_MAX_COMPLEXITY: '100000',
-    REGQL_SHUTDOWN_TIMEOUT_MS: '2000',
+  const regql = (res.regql = startRegql({
+    outDir,
+    workDir,
+    port,
+    adminToken: ADMIN_TOKEN,
+    args: ['serve', '--config', configFile],
+    env: { REGQL_MAX_COMPLEXITY: '100000' },
   }));
   const regqlUrl = `http://127.0.0.1:${port}`;
-  await waitReady(regql, `${regqlUrl}/readyz`);
+  await waitReady(regql, async () => (await getText(`${regqlUrl}/readyz`)).status === 200);
 
   const problems: string[] = [];
   process.stderr.write('regql: cold query\n');
@@ -479,7 +375,7 @@ async function run(res: Resources): Promise<boolean> {
   const warm = await queryTags(regqlUrl, 'regql warm', pushed, problems);
 
   process.stderr.write(`skopeo: list-tags and ${TAG_COUNT} inspects\n`);
-  const skopeo = skopeoRunner(join(res.workDir, 'skopeo-home'), res.skopeo);
+  const skopeo = skopeoRunner(join(workDir, 'skopeo-home'), res.skopeo);
   const fromSkopeo = await skopeoTags(skopeo, registry.host);
   problems.push(...compareDigests(cold.nodes, fromSkopeo.digests));
   const platforms = new Set(fromSkopeo.images.map((i) => `${i.os}/${i.architecture}`));
@@ -505,33 +401,15 @@ async function run(res: Resources): Promise<boolean> {
   return problems.length === 0;
 }
 
-async function main(): Promise<number> {
-  const res: Resources = {
-    workDir: mkdtempSync(join(tmpdir(), 'regql-bench-tags-')),
-    skopeo: new Set(),
-  };
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const child of res.skopeo) child.kill('SIGKILL');
-      await Promise.allSettled([
-        res.regql && stopChild(res.regql),
-        res.registry && res.registry.stop(),
-      ]);
-      rmSync(res.workDir, { recursive: true, force: true });
-    })());
-  const interrupt = () => void cleanup().then(() => process.exit(130));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  try {
-    return (await run(res)) ? 0 : 1;
-  } catch (err) {
-    const message = err instanceof SetupError ? err.message : String((err as Error)?.stack ?? err);
-    process.stderr.write(`bench failed: ${message}\n`);
-    return 1;
-  } finally {
-    await cleanup();
-  }
-}
-
-void main().then((code) => process.exit(code));
+const resources: Resources = { skopeo: new Set() };
+runBenchmark(
+  'regql-bench-tags-',
+  (workDir) => run(workDir, resources),
+  async () => {
+    for (const child of resources.skopeo) child.kill('SIGKILL');
+    await Promise.allSettled([
+      resources.regql && stopChild(resources.regql),
+      resources.registry && resources.registry.stop(),
+    ]);
+  },
+);
