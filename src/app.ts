@@ -42,6 +42,12 @@ import { RegistryBrowser } from './registries/browser';
 import { RegistryCatalog } from './registries/catalog';
 import { ImageReader } from './registries/image-reader';
 import { CredentialStore } from './store/credential-store';
+import { StreamStatusStore } from './store/stream-status-store';
+import { AliasPropagation } from './streams/alias-propagation';
+import { Importer } from './streams/importer';
+import { ImportScheduler } from './streams/scheduler';
+import { KeyedLock } from './streams/stream-lock';
+import { Tagger } from './streams/tagger';
 import { RegistryStore } from './store/registry-store';
 import { TokenStore } from './store/token-store';
 
@@ -119,20 +125,58 @@ export async function startApp(
     );
     const contentCache = new Keyv();
     const tagTtlMs = config.cache.tagTtlSeconds * 1000;
+    const browser = new RegistryBrowser(
+      registries,
+      vault,
+      new ImageReader(contentCache, tagTtlMs),
+      contentCache,
+      tagTtlMs,
+    );
+    const bus = new InProcessEventBus();
+    const { imports } = config;
+    const schedule = {
+      intervalMs: imports.intervalSeconds * 1000,
+      jitter: imports.jitter,
+      maxBackoffMs: imports.maxBackoffSeconds * 1000,
+    };
+    const lock = new KeyedLock();
+    const aliases = new AliasPropagation(store.db, bus, lock, imports.maxRevisions, log);
+    const importer = new Importer(
+      store.db,
+      browser,
+      bus,
+      lock,
+      aliases,
+      { maxRevisions: imports.maxRevisions, defaultPlatform: imports.defaultPlatform, schedule },
+      log,
+    );
+    const countImport = (status: string, trigger: 'api' | 'schedule') =>
+      metrics.imports.inc({ status, trigger });
+    const scheduler = new ImportScheduler(
+      store.db,
+      importer,
+      {
+        schedule,
+        ratePerMinute: imports.ratePerMinute,
+        perRegistryConcurrency: imports.perRegistryConcurrency,
+        tickMs: Math.min(1000, schedule.intervalMs / 4),
+      },
+      log,
+      (status) => countImport(status, 'schedule'),
+    );
     const services: Services = {
       config,
       identities,
+      db: store.db,
       imageStreams: new ImageStreamStore(store.db),
+      streamStatus: new StreamStatusStore(store.db),
       registries,
       vault,
-      browser: new RegistryBrowser(
-        registries,
-        vault,
-        new ImageReader(contentCache, tagTtlMs),
-        contentCache,
-        tagTtlMs,
-      ),
-      bus: new InProcessEventBus(),
+      browser,
+      importer,
+      tagger: new Tagger(store.db, bus, lock, importer, aliases, imports.maxRevisions),
+      countImport,
+      bus,
       publicUrl,
       publicHost: new URL(publicUrl).host,
     };
@@ -161,6 +205,7 @@ export async function startApp(
     });
     await apollo.start();
 
+    scheduler.start();
     let ready = true;
     handle = requestListener({
       graphql: graphqlHandler(apollo, services),
@@ -182,6 +227,7 @@ export async function startApp(
       log,
       close: async () => {
         ready = false;
+        await scheduler.stop();
         await apollo.stop();
         await registries.close();
         await store.close();

@@ -51,6 +51,24 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    imports: z
+      .object({
+        intervalSeconds: z.coerce.number().min(1).default(900),
+        ratePerMinute: z.coerce.number().int().min(1).default(60),
+        perRegistryConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+        jitter: z.coerce.number().min(0).max(1).default(0.1),
+        maxBackoffSeconds: z.coerce.number().min(1).default(3600),
+        maxRevisions: z.coerce.number().int().min(1).max(100000).default(100),
+        defaultPlatform: z
+          .string()
+          .regex(
+            /^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/,
+            'must be os/architecture[/variant]',
+          )
+          .default('linux/amd64'),
+      })
+      .strict()
+      .prefault({}),
     cache: z
       .object({ tagTtlSeconds: z.coerce.number().int().min(0).default(30) })
       .strict()
@@ -89,6 +107,13 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_UPSTREAM_RETRY_BASE_MS: ['upstream', 'retryBaseMs'],
   REGQL_UPSTREAM_MAX_CONNECTIONS: ['upstream', 'maxConnections'],
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
+  REGQL_IMPORT_INTERVAL_SECONDS: ['imports', 'intervalSeconds'],
+  REGQL_IMPORT_RATE_PER_MINUTE: ['imports', 'ratePerMinute'],
+  REGQL_IMPORT_REGISTRY_CONCURRENCY: ['imports', 'perRegistryConcurrency'],
+  REGQL_IMPORT_JITTER: ['imports', 'jitter'],
+  REGQL_IMPORT_MAX_BACKOFF_SECONDS: ['imports', 'maxBackoffSeconds'],
+  REGQL_MAX_REVISIONS: ['imports', 'maxRevisions'],
+  REGQL_DEFAULT_PLATFORM: ['imports', 'defaultPlatform'],
   REGQL_LOG_LEVEL: ['logLevel'],
   REGQL_SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs'],
   REGQL_TLS_CERT: ['tls', 'cert'],

@@ -17,6 +17,8 @@ export interface SpecTag {
   importMode: ImportMode;
   referencePolicy: ReferencePolicyType;
   generation: number;
+  /** Digest the last import found upstream; a rollback holds until upstream moves past it. */
+  lastImportedDigest: string | null;
 }
 
 export interface ImageStream {
@@ -25,4 +27,29 @@ export interface ImageStream {
   name: string;
   generation: number;
   createdAt: string;
+  /** Platform LEGACY imports take from a manifest list, `os/architecture[/variant]`. */
+  platform: string | null;
+}
+
+export interface TagEvent {
+  seq: number;
+  created: string;
+  dockerImageReference: string;
+  image: string;
+  generation: number;
+}
+
+export interface TagCondition {
+  type: 'ImportSuccess';
+  status: 'True' | 'False';
+  reason: string | null;
+  message: string | null;
+  lastTransitionTime: string;
+  generation: number;
+}
+
+/** The status side of a tag: newest history entry and the import condition. */
+export interface TagStatus {
+  current: TagEvent | null;
+  condition: TagCondition | null;
 }

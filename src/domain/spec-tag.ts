@@ -34,6 +34,7 @@ export function buildSpecTag(request: SpecTagRequest, namespace: string): SpecTa
     importMode: request.importPolicy?.importMode ?? 'LEGACY',
     referencePolicy: request.referencePolicy,
     generation: 1,
+    lastImportedDigest: null,
   };
 }
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { SpecTag } from '../domain/image-stream';
+import type { SpecTag, TagEvent, TagStatus } from '../domain/image-stream';
+import { statusKey, type HistoryKey } from '../store/stream-status-store';
 import type { Located } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
 import type { Services } from './context';
@@ -13,8 +14,40 @@ export interface ImageKey extends Located {
  * Per-request batching and de-duplication: one store read for the spec tags of every stream on a
  * page, one upstream read per distinct image however many fields ask for it.
  */
-export function createLoaders(services: Pick<Services, 'imageStreams' | 'browser'>) {
+export interface HistoryPageKey extends HistoryKey {
+  first: number;
+  beforeSeq: number | null;
+}
+
+export function createLoaders(
+  services: Pick<Services, 'imageStreams' | 'streamStatus' | 'browser'>,
+) {
   return {
+    statuses: new DataLoader<string, Map<string, TagStatus>>(async (streamIds) => {
+      const byStream = await services.streamStatus.current(streamIds);
+      return streamIds.map((id) => byStream.get(id) ?? new Map());
+    }),
+    history: new DataLoader<HistoryPageKey, TagEvent[], string>(
+      async (keys) => {
+        const pages = new Map<string, Promise<Map<string, TagEvent[]>>>();
+        return Promise.all(
+          keys.map(async (key) => {
+            const page = `${key.first}:${key.beforeSeq}`;
+            if (!pages.has(page))
+              pages.set(
+                page,
+                services.streamStatus.history(
+                  keys.filter((k) => `${k.first}:${k.beforeSeq}` === page),
+                  key.first,
+                  key.beforeSeq,
+                ),
+              );
+            return (await pages.get(page)!).get(statusKey(key)) ?? [];
+          }),
+        );
+      },
+      { cacheKeyFn: (k) => JSON.stringify([k.streamId, k.tag, k.first, k.beforeSeq]) },
+    ),
     specTags: new DataLoader<string, SpecTag[]>(async (streamIds) => {
       const byStream = await services.imageStreams.specTags(streamIds);
       return streamIds.map((id) => byStream.get(id) ?? []);

@@ -10,6 +10,8 @@ import type { ImageSummary } from './image-summary';
 
 export interface Located {
   registry: RegistryEntry;
+  /** The host as the pull spec names it (Docker Hub's is docker.io). */
+  host: string;
   repository: string;
   reference: string;
 }
@@ -49,16 +51,34 @@ export class RegistryBrowser {
       throw err;
     }
     const registry = await this.catalog.forHost(ref.registry);
-    return { registry, repository: ref.repository, reference: ref.digest ?? ref.tag ?? 'latest' };
+    return {
+      registry,
+      host: ref.registry,
+      repository: ref.repository,
+      reference: ref.digest ?? ref.tag ?? 'latest',
+    };
   }
 
   async image(namespace: string | null, located: Located): Promise<ImageSummary> {
     const credential = await this.credential(namespace, located.registry, located.repository);
+    return this.imageWith(credential, located);
+  }
+
+  /**
+   * For callers that looked the credential up once for many images of a repository; `fresh`
+   * ignores the cached tag answer, as imports must.
+   */
+  imageWith(
+    credential: RegistryCredential | null,
+    located: Located,
+    fresh = false,
+  ): Promise<ImageSummary> {
     return this.reader.read(
       this.adapter(located.registry),
       located.repository,
       located.reference,
       credential,
+      fresh,
     );
   }
 

@@ -17,16 +17,20 @@ export class ImageReader {
     private readonly tagTtlMs: number,
   ) {}
 
+  /** `fresh` skips the cached tag answer: an import must see what the tag names now. */
   async read(
     adapter: RegistryAdapter,
     repository: string,
     reference: string,
     credential: RegistryCredential | null,
+    fresh = false,
   ): Promise<ImageSummary> {
     const registry = adapter.settings.name;
     const digest = isDigest(reference)
       ? reference
-      : await this.cache.get<string>(this.tagKey(registry, repository, reference, credential));
+      : fresh
+        ? undefined
+        : await this.cache.get<string>(this.tagKey(registry, repository, reference, credential));
     if (digest) {
       const cached = await this.cache.get<ImageSummary>(
         this.imageKey(registry, repository, digest),

@@ -39,6 +39,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly imports = new Counter({
+    name: 'regql_imports_total',
+    help: 'Tag imports by result (SUCCESS, UNCHANGED, FAILED) and trigger (api, schedule)',
+    labelNames: ['status', 'trigger'] as const,
+    registers: [this.registry],
+  });
+
   constructor(storeQueries: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'regql_' });
     new Gauge({

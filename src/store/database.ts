@@ -35,6 +35,8 @@ export interface ImageStreamTable {
   name: string;
   generation: number;
   created_at: string;
+  /** `os/architecture[/variant]` imported from manifest lists in LEGACY mode; null: linux/amd64. */
+  platform: string | null;
 }
 
 export interface SpecTagTable {
@@ -48,6 +50,31 @@ export interface SpecTagTable {
   import_mode: string;
   reference_policy: string;
   generation: number;
+  next_import_at: string | null;
+  import_failures: number;
+  /** What the last import found upstream: a rollback holds until upstream really changes. */
+  last_imported_digest: string | null;
+}
+
+export interface TagEventTable {
+  stream_id: string;
+  tag: string;
+  /** Increases per tag; the highest is the current image. */
+  seq: number;
+  created: string;
+  docker_image_reference: string;
+  image: string;
+  generation: number;
+}
+
+export interface TagConditionTable {
+  stream_id: string;
+  tag: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  last_transition_time: string;
+  generation: number;
 }
 
 export interface Database {
@@ -56,6 +83,8 @@ export interface Database {
   image_streams: ImageStreamTable;
   spec_tags: SpecTagTable;
   credentials: CredentialTable;
+  tag_events: TagEventTable;
+  tag_conditions: TagConditionTable;
 }
 
 export type Db = Kysely<Database>;

@@ -14,6 +14,7 @@ const streamFromRow = (row: ImageStreamTable): ImageStream => ({
   name: row.name,
   generation: row.generation,
   createdAt: row.created_at,
+  platform: row.platform,
 });
 
 const specTagFromRow = (row: SpecTagTable): SpecTag => ({
@@ -28,11 +29,10 @@ const specTagFromRow = (row: SpecTagTable): SpecTag => ({
   importMode: row.import_mode as ImportMode,
   referencePolicy: row.reference_policy as ReferencePolicyType,
   generation: row.generation,
+  lastImportedDigest: row.last_imported_digest,
 });
 
-const specTagToRow = (streamId: string, tag: SpecTag): SpecTagTable => ({
-  stream_id: streamId,
-  name: tag.name,
+const specColumns = (tag: SpecTag) => ({
   from_kind: tag.from?.kind ?? null,
   from_name: tag.from?.name ?? null,
   reference: tag.reference ? 1 : 0,
@@ -41,35 +41,57 @@ const specTagToRow = (streamId: string, tag: SpecTag): SpecTagTable => ({
   import_mode: tag.importMode,
   reference_policy: tag.referencePolicy,
   generation: tag.generation,
+  last_imported_digest: tag.lastImportedDigest,
 });
 
+export interface DueTag {
+  streamId: string;
+  tag: string;
+  /** The pull spec it imports from, to pace imports per registry. */
+  from: string;
+  failures: number;
+}
+
+/** Streams and their spec tags. Construct it on a transaction to make several changes atomic. */
 export class ImageStreamStore {
   constructor(private readonly db: Db) {}
 
-  /** Creates the stream with its spec tags; returns null when the name is taken. */
-  async create(namespace: string, name: string, tags: SpecTag[]): Promise<ImageStream | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const row: ImageStreamTable = {
-        id: randomUUID(),
-        namespace,
-        name,
-        generation: 1,
-        created_at: new Date().toISOString(),
-      };
-      const inserted = await trx
-        .insertInto('image_streams')
-        .values(row)
-        .onConflict((oc) => oc.columns(['namespace', 'name']).doNothing())
-        .executeTakeFirst();
-      if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return null;
-      if (tags.length > 0) {
-        await trx
-          .insertInto('spec_tags')
-          .values(tags.map((t) => specTagToRow(row.id, t)))
-          .execute();
-      }
-      return streamFromRow(row);
-    });
+  /** Creates the stream with its spec tags (scheduled ones due at once); null when the name is taken. */
+  async create(
+    namespace: string,
+    name: string,
+    tags: SpecTag[],
+    platform: string | null = null,
+  ): Promise<ImageStream | null> {
+    const row: ImageStreamTable = {
+      id: randomUUID(),
+      namespace,
+      name,
+      generation: 1,
+      created_at: new Date().toISOString(),
+      platform,
+    };
+    const inserted = await this.db
+      .insertInto('image_streams')
+      .values(row)
+      .onConflict((oc) => oc.columns(['namespace', 'name']).doNothing())
+      .executeTakeFirst();
+    if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return null;
+    if (tags.length > 0) {
+      await this.db
+        .insertInto('spec_tags')
+        .values(
+          tags.map((t) => ({
+            stream_id: row.id,
+            name: t.name,
+            next_import_at: t.scheduled ? row.created_at : null,
+            import_failures: 0,
+            ...specColumns(t),
+          })),
+        )
+        .execute();
+    }
+    return streamFromRow(row);
   }
 
   async get(namespace: string, name: string): Promise<ImageStream | undefined> {
@@ -78,6 +100,15 @@ export class ImageStreamStore {
       .selectAll()
       .where('namespace', '=', namespace)
       .where('name', '=', name)
+      .executeTakeFirst();
+    return row && streamFromRow(row);
+  }
+
+  async getById(id: string): Promise<ImageStream | undefined> {
+    const row = await this.db
+      .selectFrom('image_streams')
+      .selectAll()
+      .where('id', '=', id)
       .executeTakeFirst();
     return row && streamFromRow(row);
   }
@@ -119,5 +150,98 @@ export class ImageStreamStore {
       .execute();
     for (const row of rows) byStream.get(row.stream_id)?.push(specTagFromRow(row));
     return byStream;
+  }
+
+  async specTag(streamId: string, tag: string): Promise<SpecTag | undefined> {
+    const row = await this.db
+      .selectFrom('spec_tags')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .where('name', '=', tag)
+      .executeTakeFirst();
+    return row && specTagFromRow(row);
+  }
+
+  /** Spec tags whose `from` names `source` (`ns/stream:tag`): the aliases that follow it. */
+  async followers(source: string): Promise<{ streamId: string; tag: string }[]> {
+    const rows = await this.db
+      .selectFrom('spec_tags')
+      .select(['stream_id', 'name'])
+      .where('from_kind', '=', 'IMAGE_STREAM_TAG')
+      .where('from_name', '=', source)
+      .execute();
+    return rows.map((r) => ({ streamId: r.stream_id, tag: r.name }));
+  }
+
+  /** Writes a spec tag (new or changed) and moves the stream's generation; returns the tag's generation. */
+  async putSpecTag(streamId: string, tag: SpecTag, nextImportAt: string | null): Promise<number> {
+    const stream = await this.db
+      .updateTable('image_streams')
+      .set((eb) => ({ generation: eb('generation', '+', 1) }))
+      .where('id', '=', streamId)
+      .returning('generation')
+      .executeTakeFirstOrThrow();
+    const columns = {
+      ...specColumns(tag),
+      generation: stream.generation,
+      next_import_at: nextImportAt,
+    };
+    await this.db
+      .insertInto('spec_tags')
+      .values({ stream_id: streamId, name: tag.name, import_failures: 0, ...columns })
+      .onConflict((oc) => oc.columns(['stream_id', 'name']).doUpdateSet(columns))
+      .execute();
+    return stream.generation;
+  }
+
+  async deleteSpecTag(streamId: string, tag: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('spec_tags')
+      .where('stream_id', '=', streamId)
+      .where('name', '=', tag)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async setLastImported(streamId: string, tag: string, digest: string): Promise<void> {
+    await this.db
+      .updateTable('spec_tags')
+      .set({ last_imported_digest: digest })
+      .where('stream_id', '=', streamId)
+      .where('name', '=', tag)
+      .execute();
+  }
+
+  /** Scheduled tags due by `now`, soonest first. */
+  async due(now: string, limit: number): Promise<DueTag[]> {
+    const rows = await this.db
+      .selectFrom('spec_tags')
+      .select(['stream_id', 'name', 'from_name', 'import_failures'])
+      .where('scheduled', '=', 1)
+      .where('from_kind', '=', 'DOCKER_IMAGE')
+      .where('next_import_at', '<=', now)
+      .orderBy('next_import_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      streamId: r.stream_id,
+      tag: r.name,
+      from: r.from_name ?? '',
+      failures: r.import_failures,
+    }));
+  }
+
+  async setSchedule(
+    streamId: string,
+    tag: string,
+    nextImportAt: string,
+    failures: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('spec_tags')
+      .set({ next_import_at: nextImportAt, import_failures: failures })
+      .where('stream_id', '=', streamId)
+      .where('name', '=', tag)
+      .execute();
   }
 }

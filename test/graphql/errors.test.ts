@@ -8,7 +8,7 @@ describe('errors seen by clients', () => {
     const server = await startTestServer();
     try {
       const http = await server.raw(
-        'mutation { importImage(input: { namespace: "a", stream: "b" }) { dryRun } }',
+        '{ triggers(namespace: "a") { id } }',
       );
       expect(errorCodes(http)).toEqual(['NOT_IMPLEMENTED']);
       const client = createClient({
@@ -19,7 +19,7 @@ describe('errors seen by clients', () => {
       });
       const ws = await new Promise((resolve) =>
         client.subscribe(
-          { query: 'mutation { importImage(input: { namespace: "a", stream: "b" }) { dryRun } }' },
+          { query: '{ triggers(namespace: "a") { id } }' },
           { next: resolve, error: resolve, complete: () => {} },
         ),
       );

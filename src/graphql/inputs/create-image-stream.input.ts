@@ -50,4 +50,10 @@ export class CreateImageStreamInput {
 
   @Field(() => [TagSpecInput], { defaultValue: [] })
   tags!: TagSpecInput[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'os/architecture[/variant] to import from manifest lists',
+  })
+  platform?: string | null;
 }

@@ -1,26 +1,62 @@
-import { Arg, FieldResolver, Int, Resolver } from 'type-graphql';
-import { connectionComplexity, pageSize, toConnection } from '../connection';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { RegqlError } from '../../domain/errors';
+import { connectionComplexity, decodeCursor, encodeCursor, pageSize } from '../connection';
+import type { Context } from '../context';
+import { toImage } from '../to-image';
+import { toTagEvent } from '../to-stream-tag';
 import { Image } from '../types/image.type';
 import { ImageStreamTag } from '../types/image-stream.type';
-import { TagEvent, TagEventConnection } from '../types/tag-event.type';
+import { TagEventConnection } from '../types/tag-event.type';
 
-/** Status side of a tag. History is filled by imports (not yet in this version): empty until then. */
+/** History cursors are the entry's sequence number. */
+function beforeSeq(after: string | null): number | null {
+  const key = decodeCursor(after);
+  if (key === undefined) return null;
+  if (!/^\d+$/.test(key))
+    throw new RegqlError('BAD_USER_INPUT', 'after is not a cursor of this history');
+  return Number(key);
+}
+
 @Resolver(() => ImageStreamTag)
 export class ImageStreamTagResolver {
   @FieldResolver(() => TagEventConnection, {
     complexity: connectionComplexity,
     description: 'History, newest first',
   })
-  items(
+  async items(
+    @Root() tag: ImageStreamTag,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) _after: string | null,
-  ): TagEventConnection {
-    pageSize(first);
-    return toConnection<TagEvent>([], false, (e) => e.image);
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<TagEventConnection> {
+    const size = pageSize(first);
+    const events = await ctx.loaders.history.load({
+      streamId: tag.streamId,
+      tag: tag.name,
+      first: size,
+      beforeSeq: beforeSeq(after),
+    });
+    const edges = events
+      .slice(0, size)
+      .map((event) => ({ cursor: encodeCursor(String(event.seq)), node: toTagEvent(event) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: events.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    };
   }
 
-  @FieldResolver(() => Image, { nullable: true })
-  image(): Image | null {
-    return null;
+  @FieldResolver(() => Image, {
+    nullable: true,
+    description: 'The current image, read through its registry with the namespace credentials',
+  })
+  async image(@Root() tag: ImageStreamTag, @Ctx() ctx: Context): Promise<Image | null> {
+    if (!tag.currentReference) return null;
+    const located = await ctx.services.browser.locate(tag.currentReference);
+    const summary = await ctx.loaders.images.load({ ...located, namespace: tag.namespace });
+    return toImage(summary, {
+      registry: located.registry.name,
+      repository: located.repository,
+      namespace: tag.namespace,
+    });
   }
 }

@@ -1,40 +1,15 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { invalidInput, notFound } from '../../domain/errors';
-import type { ImageStream as StoredStream, SpecTag } from '../../domain/image-stream';
 import { assertDnsLabel } from '../../domain/names';
+import { formatPlatform, parsePlatform } from '../../domain/platform';
 import { buildSpecTags } from '../../domain/spec-tag';
+import { inTransaction } from '../../store/stores';
 import { connectionComplexity, decodeCursor, pageSize, toConnection } from '../connection';
 import type { Context } from '../context';
-import { ImportMode, ReferencePolicyType, TagSourceKind } from '../enums';
 import { requireRole } from '../guards';
 import { CreateImageStreamInput } from '../inputs/create-image-stream.input';
+import { toImageStream, toImageStreamTag } from '../to-stream-tag';
 import { ImageStream, ImageStreamConnection, ImageStreamTag } from '../types/image-stream.type';
-
-const toImageStream = (stream: StoredStream): ImageStream => ({
-  ...stream,
-  createdAt: new Date(stream.createdAt),
-});
-
-export function toImageStreamTag(stream: ImageStream, tag: SpecTag): ImageStreamTag {
-  return {
-    streamId: stream.id,
-    namespace: stream.namespace,
-    stream: stream.name,
-    name: tag.name,
-    from: tag.from && { kind: tag.from.kind as TagSourceKind, name: tag.from.name },
-    reference: tag.reference,
-    importPolicy: {
-      scheduled: tag.scheduled,
-      insecure: tag.insecure,
-      importMode: tag.importMode as ImportMode,
-    },
-    referencePolicy: tag.referencePolicy as ReferencePolicyType,
-    generation: tag.generation,
-    current: null,
-    conditions: [],
-    pullSpec: tag.reference && tag.from?.kind === 'DOCKER_IMAGE' ? tag.from.name : null,
-  };
-}
 
 @Resolver(() => ImageStream)
 export class ImageStreamResolver {
@@ -74,7 +49,10 @@ export class ImageStreamResolver {
     requireRole(ctx, input.namespace, 'EDITOR');
     assertDnsLabel('name', input.name);
     const tags = buildSpecTags(input.tags, input.namespace);
-    const created = await ctx.services.imageStreams.create(input.namespace, input.name, tags);
+    const platform = input.platform ? formatPlatform(parsePlatform(input.platform)) : null;
+    const created = await inTransaction(ctx.services.db, (trx) =>
+      trx.imageStreams.create(input.namespace, input.name, tags, platform),
+    );
     if (!created)
       throw invalidInput(`image stream ${input.namespace}/${input.name} exists already`);
     return toImageStream(created);
@@ -100,8 +78,13 @@ export class ImageStreamResolver {
 
   @FieldResolver(() => [ImageStreamTag])
   async tags(@Root() stream: ImageStream, @Ctx() ctx: Context): Promise<ImageStreamTag[]> {
-    const tags = await ctx.loaders.specTags.load(stream.id);
-    return tags.map((tag) => toImageStreamTag(stream, tag));
+    const [specs, statuses] = await Promise.all([
+      ctx.loaders.specTags.load(stream.id),
+      ctx.loaders.statuses.load(stream.id),
+    ]);
+    return specs.map((tag) =>
+      toImageStreamTag(stream, tag, statuses.get(tag.name), ctx.services.publicHost),
+    );
   }
 
   @FieldResolver(() => ImageStreamTag, { nullable: true })
@@ -110,8 +93,11 @@ export class ImageStreamResolver {
     @Arg('name') name: string,
     @Ctx() ctx: Context,
   ): Promise<ImageStreamTag | null> {
-    const tags = await ctx.loaders.specTags.load(stream.id);
-    const tag = tags.find((t) => t.name === name);
-    return tag ? toImageStreamTag(stream, tag) : null;
+    const [specs, statuses] = await Promise.all([
+      ctx.loaders.specTags.load(stream.id),
+      ctx.loaders.statuses.load(stream.id),
+    ]);
+    const tag = specs.find((t) => t.name === name);
+    return tag ? toImageStreamTag(stream, tag, statuses.get(name), ctx.services.publicHost) : null;
   }
 }

@@ -7,6 +7,7 @@ import { RemoteTag } from '../types/repository.type';
 /** By digest when the listing told it (cached for good), else by tag. */
 const imageKey = (tag: RemoteTag) => ({
   registry: tag.repository.entry,
+  host: tag.repository.entry.hosts[0],
   repository: tag.repository.name,
   reference: tag.knownDigest ?? tag.name,
   namespace: null,

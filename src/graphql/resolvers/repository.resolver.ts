@@ -84,7 +84,12 @@ export class RepositoryResolver {
     @Ctx() ctx: Context,
   ): Promise<RemoteTag | null> {
     assertTag(name);
-    const located = { registry: repository.entry, repository: repository.name, reference: name };
+    const located = {
+      registry: repository.entry,
+      host: repository.entry.hosts[0],
+      repository: repository.name,
+      reference: name,
+    };
     try {
       const digest = await ctx.services.browser.digest(null, located);
       return { repository, name, knownDigest: digest, lastModified: null };

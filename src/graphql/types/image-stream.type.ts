@@ -29,10 +29,11 @@ export class TagImportPolicy {
   description: 'A tag of an image stream: what was asked for (spec) and what is (history)',
 })
 export class ImageStreamTag {
-  /** Owning stream, for field resolvers; not exposed. */
+  /** Owning stream and current history entry, for field resolvers; not exposed. */
   streamId!: string;
   namespace!: string;
   stream!: string;
+  currentReference!: string | null;
 
   @Field()
   name!: string;
@@ -80,6 +81,13 @@ export class ImageStream {
 
   @Field(() => DateTime)
   createdAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Platform LEGACY imports take from manifest lists; null: the server default (linux/amd64)',
+  })
+  platform!: string | null;
 }
 
 @ObjectType()

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './001-foundation';
 import * as credentials from './002-credentials';
+import * as status from './003-image-stream-status';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-credentials': credentials,
+  '003-image-stream-status': status,
 };
 
 export const migrationProvider: MigrationProvider = {

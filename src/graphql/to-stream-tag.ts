@@ -1,0 +1,72 @@
+import type {
+  ImageStream as StoredStream,
+  SpecTag,
+  TagCondition as StoredCondition,
+  TagEvent as StoredEvent,
+  TagStatus,
+} from '../domain/image-stream';
+import { ImportMode, ReferencePolicyType, TagSourceKind } from './enums';
+import type { ImageStream, ImageStreamTag } from './types/image-stream.type';
+import type { TagCondition, TagEvent } from './types/tag-event.type';
+
+export const toImageStream = (stream: StoredStream): ImageStream => ({
+  ...stream,
+  createdAt: new Date(stream.createdAt),
+});
+
+export const toTagEvent = (event: StoredEvent): TagEvent => ({
+  created: new Date(event.created),
+  dockerImageReference: event.dockerImageReference,
+  image: event.image,
+  generation: event.generation,
+});
+
+const toCondition = (condition: StoredCondition): TagCondition => ({
+  ...condition,
+  lastTransitionTime: new Date(condition.lastTransitionTime),
+});
+
+/**
+ * Where clients pull the tag's image: the source registry (SOURCE), regql's integrated registry
+ * (LOCAL), or for a reference tag its `from` itself.
+ */
+function pullSpecOf(
+  stream: Pick<StoredStream, 'namespace' | 'name'>,
+  tag: SpecTag,
+  current: StoredEvent | null,
+  publicHost: string,
+): string | null {
+  if (tag.reference && tag.from?.kind === 'DOCKER_IMAGE') return tag.from.name;
+  if (!current) return null;
+  return tag.referencePolicy === 'LOCAL'
+    ? `${publicHost}/${stream.namespace}/${stream.name}@${current.image}`
+    : current.dockerImageReference;
+}
+
+export function toImageStreamTag(
+  stream: Pick<StoredStream, 'id' | 'namespace' | 'name'>,
+  tag: SpecTag,
+  status: TagStatus | undefined,
+  publicHost: string,
+): ImageStreamTag {
+  const current = status?.current ?? null;
+  return {
+    streamId: stream.id,
+    namespace: stream.namespace,
+    stream: stream.name,
+    currentReference: current?.dockerImageReference ?? null,
+    name: tag.name,
+    from: tag.from && { kind: tag.from.kind as TagSourceKind, name: tag.from.name },
+    reference: tag.reference,
+    importPolicy: {
+      scheduled: tag.scheduled,
+      insecure: tag.insecure,
+      importMode: tag.importMode as ImportMode,
+    },
+    referencePolicy: tag.referencePolicy as ReferencePolicyType,
+    generation: tag.generation,
+    current: current && toTagEvent(current),
+    conditions: status?.condition ? [toCondition(status.condition)] : [],
+    pullSpec: pullSpecOf(stream, tag, current, publicHost),
+  };
+}

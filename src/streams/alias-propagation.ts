@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { ImageStream } from '../domain/image-stream';
+import type { EventBus } from '../events/event-bus';
+import type { Db } from '../store/database';
+import { inTransaction, streamStoresOn } from '../store/stores';
+import { recordImage, tagUpdated } from './record-image';
+import { streamLockKey, type KeyedLock } from './stream-lock';
+
+const MAX_DEPTH = 10;
+
+/**
+ * Tags whose `from` is another stream's tag (`oc tag --alias`) follow it: when the source's image
+ * changes, each follower records the same image, in its own stream's lock and transaction.
+ */
+export class AliasPropagation {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly lock: KeyedLock,
+    private readonly maxRevisions: number,
+    private readonly log: Logger,
+  ) {}
+
+  async propagate(stream: ImageStream, tags: string[], depth = 0): Promise<void> {
+    if (depth >= MAX_DEPTH) {
+      this.log.warn(
+        { namespace: stream.namespace, stream: stream.name, tags },
+        'alias chain too deep: stopped following',
+      );
+      return;
+    }
+    const stores = streamStoresOn(this.db);
+    for (const tag of tags) {
+      const source = await stores.status.latest(stream.id, tag);
+      if (!source) continue;
+      for (const follower of await stores.imageStreams.followers(
+        `${stream.namespace}/${stream.name}:${tag}`,
+      )) {
+        const followerStream = await stores.imageStreams.getById(follower.streamId);
+        if (!followerStream) continue;
+        const moved = await this.lock.run(
+          streamLockKey(followerStream.namespace, followerStream.name),
+          () =>
+            inTransaction(this.db, async (trx) => {
+              const target = await trx.imageStreams.getById(follower.streamId);
+              const spec =
+                target && (await trx.imageStreams.specTag(follower.streamId, follower.tag));
+              if (!target || !spec) return null;
+              const recorded = await recordImage(
+                trx,
+                {
+                  stream: target,
+                  tag: follower.tag,
+                  image: source.image,
+                  dockerImageReference: source.dockerImageReference,
+                  generation: spec.generation,
+                },
+                new Date().toISOString(),
+                this.maxRevisions,
+              );
+              return recorded && { target, recorded };
+            }),
+        );
+        if (!moved) continue;
+        this.bus.publish(
+          tagUpdated(
+            moved.target,
+            follower.tag,
+            moved.recorded,
+            moved.recorded.event.created,
+            `follows ${stream.namespace}/${stream.name}:${tag}`,
+          ),
+        );
+        await this.propagate(moved.target, [follower.tag], depth + 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,514 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/database';
+import { invalidInput, notFound, RegqlError } from '../domain/errors';
+import type { ImageStream, ImportMode, ReferencePolicyType, SpecTag } from '../domain/image-stream';
+import { importFailureReason } from '../domain/import-failure';
+import { assertDnsLabel, assertTag } from '../domain/names';
+import { formatPlatform, parsePlatform, pickPlatform, type Platform } from '../domain/platform';
+import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
+import {
+  DEFAULT_IMPORT_LIMIT,
+  MAX_IMPORT_LIMIT,
+  parseTagFilter,
+  selectTags,
+} from '../domain/tag-selection';
+import type { EventBus } from '../events/event-bus';
+import type { RegistryEvent } from '../events/registry-event';
+import { formatReference, parseReference } from '../oci/reference';
+import type { RegistryBrowser, Located } from '../registries/browser';
+import type { ImageSummary } from '../registries/image-summary';
+import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
+import { nextEventId, recordImage, tagUpdated } from './record-image';
+import type { AliasPropagation } from './alias-propagation';
+import { streamLockKey, type KeyedLock } from './stream-lock';
+
+export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
+
+export interface ImportRequest {
+  namespace: string;
+  stream: string;
+  from?: string | null;
+  tag?: string | null;
+  all: boolean;
+  limit?: number | null;
+  tagFilter?: string | null;
+  confirm: boolean;
+  scheduled?: boolean | null;
+  insecure?: boolean | null;
+  importMode?: ImportMode | null;
+  referencePolicy?: ReferencePolicyType | null;
+  dryRun: boolean;
+}
+
+export interface TagImportResult {
+  tag: string;
+  status: ImportStatus;
+  reason: string | null;
+  message: string | null;
+  image: ImageSummary | null;
+  source: Located | null;
+}
+
+export interface ImportOutcome {
+  stream: ImageStream | null;
+  images: TagImportResult[];
+  additionalTags: string[];
+  dryRun: boolean;
+}
+
+export interface ImporterSettings {
+  maxRevisions: number;
+  defaultPlatform: string;
+  schedule: ScheduleSettings;
+}
+
+interface Target {
+  tag: string;
+  pullSpec: string;
+  spec: SpecTag;
+}
+
+/** What the registry holds for a target, read before anything is written. */
+interface Fetched {
+  target: Target;
+  located: Located | null;
+  /** Digest of what the tag names upstream (an index's own digest). */
+  upstreamDigest: string | null;
+  /** The image the tag will point at (for LEGACY, the platform's manifest). */
+  image: ImageSummary | null;
+  error: RegqlError | null;
+}
+
+const MAX_LISTED_TAGS = 100_000;
+const FETCH_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return results;
+}
+
+const sameSpec = (a: SpecTag | undefined, b: SpecTag) =>
+  a !== undefined &&
+  a.from?.kind === b.from?.kind &&
+  a.from?.name === b.from?.name &&
+  a.reference === b.reference &&
+  a.scheduled === b.scheduled &&
+  a.insecure === b.insecure &&
+  a.importMode === b.importMode &&
+  a.referencePolicy === b.referencePolicy;
+
+/**
+ * `oc import-image`: reads what the registry holds for each tag (outside any lock), then under
+ * the stream's lock records, in one transaction, the tags whose image changed.
+ */
+export class Importer {
+  constructor(
+    private readonly db: Db,
+    private readonly browser: RegistryBrowser,
+    private readonly bus: EventBus,
+    private readonly lock: KeyedLock,
+    private readonly aliases: AliasPropagation,
+    private readonly settings: ImporterSettings,
+    private readonly log: Logger,
+  ) {}
+
+  async importImage(request: ImportRequest): Promise<ImportOutcome> {
+    assertDnsLabel('stream', request.stream);
+    if (request.tag) assertTag(request.tag);
+    const stores = streamStoresOn(this.db);
+    const stream = (await stores.imageStreams.get(request.namespace, request.stream)) ?? null;
+    if (!stream && !request.confirm) {
+      throw notFound(
+        `image stream ${request.namespace}/${request.stream} does not exist; pass confirm: true to create it`,
+      );
+    }
+    const existing = stream
+      ? ((await stores.imageStreams.specTags([stream.id])).get(stream.id) ?? [])
+      : [];
+    const { targets, additionalTags } = await this.targets(request, existing);
+    const fetched = await mapLimited(targets, FETCH_CONCURRENCY, (t) =>
+      this.fetch(request.namespace, t, stream?.platform ?? null),
+    );
+    if (request.dryRun) {
+      const images = await Promise.all(fetched.map((f) => this.preview(stores, stream, f)));
+      return { stream, images, additionalTags, dryRun: true };
+    }
+    const { outcome, events, changed } = await this.lock.run(
+      streamLockKey(request.namespace, request.stream),
+      () => inTransaction(this.db, (trx) => this.apply(trx, request, fetched)),
+    );
+    await this.announce(outcome.stream, events, changed);
+    return { ...outcome, additionalTags, dryRun: false };
+  }
+
+  /** A scheduled import of one spec tag: HEAD first, so an unchanged tag costs no pull. */
+  async importScheduled(streamId: string, tag: string): Promise<ImportStatus> {
+    const stores = streamStoresOn(this.db);
+    const stream = await stores.imageStreams.getById(streamId);
+    const spec = stream && (await stores.imageStreams.specTag(streamId, tag));
+    if (!stream || !spec?.from || spec.from.kind !== 'DOCKER_IMAGE') return 'UNCHANGED';
+    const target = { tag, pullSpec: spec.from.name, spec };
+    const fetched = await this.fetch(
+      stream.namespace,
+      target,
+      stream.platform,
+      spec.lastImportedDigest,
+    );
+    const request = { namespace: stream.namespace, stream: stream.name };
+    const { outcome, events, changed } = await this.lock.run(
+      streamLockKey(stream.namespace, stream.name),
+      () => inTransaction(this.db, (trx) => this.apply(trx, request, [fetched])),
+    );
+    await this.announce(outcome.stream, events, changed);
+    return outcome.images[0]?.status ?? 'UNCHANGED';
+  }
+
+  /** After the commit and outside the stream's lock: subscribers, then the aliases of changed tags. */
+  private async announce(
+    stream: ImageStream | null,
+    events: RegistryEvent[],
+    changed: string[],
+  ): Promise<void> {
+    for (const event of events) this.bus.publish(event);
+    if (stream && changed.length > 0) await this.aliases.propagate(stream, changed);
+  }
+
+  private async targets(
+    request: ImportRequest,
+    existing: SpecTag[],
+  ): Promise<{ targets: Target[]; additionalTags: string[] }> {
+    const specFor = (tag: string, from: string): SpecTag => {
+      const current = existing.find((t) => t.name === tag);
+      return {
+        name: tag,
+        from: { kind: 'DOCKER_IMAGE', name: from },
+        reference: false,
+        scheduled: request.scheduled ?? current?.scheduled ?? false,
+        insecure: request.insecure ?? current?.insecure ?? false,
+        importMode: request.importMode ?? current?.importMode ?? 'LEGACY',
+        referencePolicy: request.referencePolicy ?? current?.referencePolicy ?? 'SOURCE',
+        generation: current?.generation ?? 0,
+        lastImportedDigest: current?.lastImportedDigest ?? null,
+      };
+    };
+    if (!request.from) {
+      if (request.all) throw invalidInput('all: true needs from, the repository to import');
+      const candidates = existing.filter(
+        (t) =>
+          t.from?.kind === 'DOCKER_IMAGE' &&
+          !t.reference &&
+          (!request.tag || t.name === request.tag),
+      );
+      if (candidates.length === 0) {
+        throw invalidInput(
+          request.tag
+            ? `tag "${request.tag}" has no external image to import; pass from`
+            : 'the stream has no tags with an external image; pass from',
+        );
+      }
+      return {
+        targets: candidates.map((t) => ({
+          tag: t.name,
+          pullSpec: t.from!.name,
+          spec: specFor(t.name, t.from!.name),
+        })),
+        additionalTags: [],
+      };
+    }
+    let ref;
+    try {
+      ref = parseReference(request.from);
+    } catch (err) {
+      throw invalidInput(`from: ${(err as Error).message}`);
+    }
+    if (!request.all) {
+      const tag = request.tag ?? ref.tag ?? 'latest';
+      const pullSpec = formatReference({
+        ...ref,
+        ...(ref.digest ? {} : { tag: ref.tag ?? 'latest' }),
+      });
+      return { targets: [{ tag, pullSpec, spec: specFor(tag, pullSpec) }], additionalTags: [] };
+    }
+    if (ref.digest)
+      throw invalidInput('all: true imports a repository: from must not name a digest');
+    const limit = request.limit ?? DEFAULT_IMPORT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_IMPORT_LIMIT)
+      throw invalidInput(`limit must be between 1 and ${MAX_IMPORT_LIMIT}`);
+    const filter = request.tagFilter ? parseTagFilter(request.tagFilter) : null;
+    const repository = formatReference({ registry: ref.registry, repository: ref.repository });
+    const { selected, additional } = selectTags(
+      await this.listTags(request.namespace, repository),
+      limit,
+      filter,
+    );
+    return {
+      targets: selected.map((tag) => ({
+        tag,
+        pullSpec: `${repository}:${tag}`,
+        spec: specFor(tag, `${repository}:${tag}`),
+      })),
+      additionalTags: additional,
+    };
+  }
+
+  private async listTags(namespace: string, repository: string): Promise<string[]> {
+    const located = await this.browser.locate(repository);
+    const credential = await this.browser.credential(
+      namespace,
+      located.registry,
+      located.repository,
+    );
+    const adapter = this.browser.adapter(located.registry);
+    const tags: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof adapter.tags>> = await adapter.tags(
+        located.repository,
+        { first: 1000, after },
+        credential,
+      );
+      tags.push(...page.items.map((t) => t.name));
+      after = page.next;
+    } while (after && tags.length < MAX_LISTED_TAGS);
+    return tags;
+  }
+
+  private async fetch(
+    namespace: string,
+    target: Target,
+    streamPlatform: string | null,
+    knownDigest?: string | null,
+  ): Promise<Fetched> {
+    const none = { target, located: null, upstreamDigest: null, image: null };
+    try {
+      const located = await this.browser.locate(target.pullSpec);
+      const credential = await this.browser.credential(
+        namespace,
+        located.registry,
+        located.repository,
+      );
+      if (knownDigest) {
+        const head = await this.browser
+          .adapter(located.registry)
+          .headManifest(located.repository, located.reference, credential);
+        if (head.digest === knownDigest)
+          return { target, located, upstreamDigest: head.digest, image: null, error: null };
+      }
+      const top = await this.browser.imageWith(credential, located, true);
+      if (!top.manifests)
+        return { target, located, upstreamDigest: top.digest, image: top, error: null };
+      const children = (manifest: { digest: string }) =>
+        this.browser.imageWith(credential, { ...located, reference: manifest.digest });
+      if (target.spec.importMode === 'PRESERVE_ORIGINAL') {
+        await Promise.all(top.manifests.map(children));
+        return { target, located, upstreamDigest: top.digest, image: top, error: null };
+      }
+      const platform: Platform = parsePlatform(streamPlatform ?? this.settings.defaultPlatform);
+      const chosen = pickPlatform(
+        top.manifests.map((m) => ({
+          ...m,
+          platform: {
+            os: m.os ?? '',
+            architecture: m.architecture ?? '',
+            ...(m.variant && { variant: m.variant }),
+          },
+        })),
+        platform,
+      );
+      if (!chosen) {
+        const offered = top.manifests
+          .map((m) => [m.os, m.architecture, m.variant].filter(Boolean).join('/'))
+          .join(', ');
+        throw new RegqlError(
+          'PLATFORM_NOT_FOUND',
+          `the manifest list has no ${formatPlatform(platform)} image (it has ${offered}); import with importMode PRESERVE_ORIGINAL or set the stream's platform`,
+        );
+      }
+      return {
+        target,
+        located,
+        upstreamDigest: top.digest,
+        image: await children(chosen),
+        error: null,
+      };
+    } catch (err) {
+      if (!(err instanceof RegqlError)) throw err;
+      return { ...none, error: err };
+    }
+  }
+
+  private async preview(
+    stores: StreamStores,
+    stream: ImageStream | null,
+    f: Fetched,
+  ): Promise<TagImportResult> {
+    if (f.error) return this.failed(f);
+    const current = stream ? await stores.status.latest(stream.id, f.target.tag) : undefined;
+    const unchanged =
+      current?.image === f.image!.digest ||
+      (current !== undefined && f.upstreamDigest === f.target.spec.lastImportedDigest);
+    return {
+      tag: f.target.tag,
+      status: unchanged ? 'UNCHANGED' : 'SUCCESS',
+      reason: null,
+      message: unchanged ? null : 'would import',
+      image: f.image,
+      source: f.located,
+    };
+  }
+
+  private failed(f: Fetched): TagImportResult {
+    return {
+      tag: f.target.tag,
+      status: 'FAILED',
+      reason: importFailureReason(f.error!.code),
+      message: f.error!.message,
+      image: null,
+      source: f.located,
+    };
+  }
+
+  private async apply(
+    stores: StreamStores,
+    request: Pick<ImportRequest, 'namespace' | 'stream'>,
+    fetched: Fetched[],
+  ): Promise<{
+    outcome: Omit<ImportOutcome, 'additionalTags' | 'dryRun'>;
+    events: RegistryEvent[];
+    changed: string[];
+  }> {
+    const now = new Date();
+    const iso = now.toISOString();
+    const stream =
+      (await stores.imageStreams.get(request.namespace, request.stream)) ??
+      (await stores.imageStreams.create(request.namespace, request.stream, []));
+    if (!stream)
+      throw new RegqlError(
+        'CONFLICT',
+        `image stream ${request.namespace}/${request.stream} changed during the import; retry`,
+      );
+    const events: RegistryEvent[] = [];
+    const changed: string[] = [];
+    const images: TagImportResult[] = [];
+    for (const f of fetched) {
+      const { target } = f;
+      const stored = await stores.imageStreams.specTag(stream.id, target.tag);
+      let generation = stored?.generation ?? 0;
+      if (!sameSpec(stored, target.spec)) {
+        const next = target.spec.scheduled
+          ? new Date(firstImportAt(now.getTime(), this.settings.schedule)).toISOString()
+          : null;
+        generation = await stores.imageStreams.putSpecTag(
+          stream.id,
+          { ...target.spec, lastImportedDigest: stored?.lastImportedDigest ?? null },
+          next,
+        );
+      }
+      if (f.error) {
+        await stores.status.setCondition(
+          stream.id,
+          target.tag,
+          {
+            status: 'False',
+            reason: importFailureReason(f.error.code),
+            message: f.error.message,
+            generation,
+          },
+          iso,
+        );
+        images.push(this.failed(f));
+        events.push({
+          ...this.event('IMPORT_FAILED', stream, target.tag, f, iso),
+          message: `${importFailureReason(f.error.code)}: ${f.error.message}`,
+        });
+        continue;
+      }
+      await stores.status.setCondition(
+        stream.id,
+        target.tag,
+        { status: 'True', reason: null, message: null, generation },
+        iso,
+      );
+      const upstreamMoved = f.upstreamDigest !== stored?.lastImportedDigest;
+      if (f.upstreamDigest)
+        await stores.imageStreams.setLastImported(stream.id, target.tag, f.upstreamDigest);
+      const image = f.image;
+      const recorded =
+        upstreamMoved && image
+          ? await recordImage(
+              stores,
+              {
+                stream,
+                tag: target.tag,
+                image: image.digest,
+                dockerImageReference: `${f.located!.host}/${f.located!.repository}@${image.digest}`,
+                generation,
+              },
+              iso,
+              this.settings.maxRevisions,
+            )
+          : null;
+      images.push({
+        tag: target.tag,
+        status: recorded ? 'SUCCESS' : 'UNCHANGED',
+        reason: null,
+        message: null,
+        image,
+        source: f.located,
+      });
+      if (recorded) {
+        changed.push(target.tag);
+        events.push({
+          ...this.event('IMAGE_IMPORTED', stream, target.tag, f, iso),
+          digest: recorded.event.image,
+        });
+        events.push(
+          tagUpdated(stream, target.tag, recorded, iso, `imported from ${target.pullSpec}`),
+        );
+      }
+    }
+    this.log.info(
+      {
+        namespace: stream.namespace,
+        stream: stream.name,
+        results: images.map((i) => `${i.tag}:${i.status}`),
+      },
+      'import',
+    );
+    return { outcome: { stream, images }, events, changed };
+  }
+
+  private event(
+    type: RegistryEvent['type'],
+    stream: ImageStream,
+    tag: string,
+    f: Fetched,
+    occurredAt: string,
+  ): RegistryEvent {
+    return {
+      id: nextEventId(),
+      type,
+      occurredAt,
+      namespace: stream.namespace,
+      stream: stream.name,
+      tag,
+      registry: f.located?.registry.name ?? null,
+      repository: f.located?.repository ?? null,
+      digest: f.upstreamDigest,
+      previousDigest: null,
+      message: null,
+    };
+  }
+}

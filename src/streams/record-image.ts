@@ -1,0 +1,72 @@
+import type { ImageStream, TagEvent } from '../domain/image-stream';
+import type { RegistryEvent } from '../events/registry-event';
+import type { StreamStores } from '../store/stores';
+
+export interface ImageChange {
+  stream: ImageStream;
+  tag: string;
+  image: string;
+  dockerImageReference: string;
+  generation: number;
+}
+
+export interface Recorded {
+  event: TagEvent;
+  previous: TagEvent | null;
+  pruned: number;
+}
+
+/**
+ * Makes `image` the tag's current image: a new history entry only when the digest changes, the
+ * history cut to `maxRevisions`. Null when the tag already points there.
+ */
+export async function recordImage(
+  stores: StreamStores,
+  change: ImageChange,
+  now: string,
+  maxRevisions: number,
+): Promise<Recorded | null> {
+  const previous = (await stores.status.latest(change.stream.id, change.tag)) ?? null;
+  if (previous?.image === change.image) return null;
+  const event = await stores.status.append(change.stream.id, change.tag, {
+    created: now,
+    dockerImageReference: change.dockerImageReference,
+    image: change.image,
+    generation: change.generation,
+  });
+  const pruned = await stores.status.prune(change.stream.id, change.tag, maxRevisions);
+  return { event, previous, pruned };
+}
+
+let sequence = 0;
+
+/** An event id that sorts in publication order within this process. */
+export function nextEventId(now = Date.now()): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${now.toString().padStart(14, '0')}-${sequence.toString().padStart(6, '0')}`;
+}
+
+export function tagUpdated(
+  stream: ImageStream,
+  tag: string,
+  recorded: Recorded,
+  occurredAt: string,
+  message: string | null,
+): RegistryEvent {
+  return {
+    id: nextEventId(),
+    type: 'TAG_UPDATED',
+    occurredAt,
+    namespace: stream.namespace,
+    stream: stream.name,
+    tag,
+    registry: null,
+    repository: null,
+    digest: recorded.event.image,
+    previousDigest: recorded.previous?.image ?? null,
+    message:
+      [message, recorded.pruned > 0 ? `pruned ${recorded.pruned} old revision(s)` : null]
+        .filter(Boolean)
+        .join('; ') || null,
+  };
+}

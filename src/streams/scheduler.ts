@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import { nextImportAt, type ScheduleSettings } from '../domain/schedule';
+import { parseReference } from '../oci/reference';
+import type { Db } from '../store/database';
+import { streamStoresOn } from '../store/stores';
+import type { Importer, ImportStatus } from './importer';
+
+export interface SchedulerSettings {
+  schedule: ScheduleSettings;
+  ratePerMinute: number;
+  perRegistryConcurrency: number;
+  tickMs: number;
+}
+
+const hostOf = (pullSpec: string) => {
+  try {
+    return parseReference(pullSpec).registry;
+  } catch {
+    return pullSpec;
+  }
+};
+
+/**
+ * Imports scheduled tags when their stored next-run time comes: at most `ratePerMinute` a
+ * minute (token bucket) and `perRegistryConcurrency` at once per registry. A tag is claimed (its
+ * next run moved) before it runs, so a restart resumes the schedule instead of repeating it.
+ */
+export class ImportScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private tokens: number;
+  private refilledAt = Date.now();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly perRegistry = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly importer: Importer,
+    private readonly settings: SchedulerSettings,
+    private readonly log: Logger,
+    private readonly count: (status: ImportStatus) => void,
+  ) {
+    this.tokens = settings.ratePerMinute;
+  }
+
+  start(): void {
+    const loop = () => {
+      this.tick()
+        .catch((err: unknown) => this.log.error({ err }, 'scheduled import tick failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(loop, this.settings.tickMs);
+        });
+    };
+    this.timer = setTimeout(loop, this.settings.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.all(this.inFlight.values());
+  }
+
+  async tick(now = Date.now()): Promise<void> {
+    const { ratePerMinute, perRegistryConcurrency, schedule } = this.settings;
+    this.tokens = Math.min(
+      ratePerMinute,
+      this.tokens + ((now - this.refilledAt) * ratePerMinute) / 60_000,
+    );
+    this.refilledAt = now;
+    if (this.tokens < 1) return;
+    const stores = streamStoresOn(this.db);
+    const due = await stores.imageStreams.due(
+      new Date(now).toISOString(),
+      Math.floor(this.tokens) + this.inFlight.size,
+    );
+    for (const tag of due) {
+      const key = `${tag.streamId}\u0000${tag.tag}`;
+      const host = hostOf(tag.from);
+      if (
+        this.tokens < 1 ||
+        this.inFlight.has(key) ||
+        (this.perRegistry.get(host) ?? 0) >= perRegistryConcurrency
+      )
+        continue;
+      this.tokens -= 1;
+      await stores.imageStreams.setSchedule(
+        tag.streamId,
+        tag.tag,
+        new Date(nextImportAt(now, tag.failures + 1, schedule)).toISOString(),
+        tag.failures,
+      );
+      this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
+      const run = this.run(tag.streamId, tag.tag, tag.failures).finally(() => {
+        this.inFlight.delete(key);
+        this.perRegistry.set(host, (this.perRegistry.get(host) ?? 1) - 1);
+      });
+      this.inFlight.set(key, run);
+    }
+  }
+
+  private async run(streamId: string, tag: string, failures: number): Promise<void> {
+    let status: ImportStatus;
+    try {
+      status = await this.importer.importScheduled(streamId, tag);
+    } catch (err) {
+      this.log.error({ err, streamId, tag }, 'scheduled import failed');
+      status = 'FAILED';
+    }
+    this.count(status);
+    const after = status === 'FAILED' ? failures + 1 : 0;
+    const next = nextImportAt(Date.now(), after, this.settings.schedule);
+    await streamStoresOn(this.db).imageStreams.setSchedule(
+      streamId,
+      tag,
+      new Date(next).toISOString(),
+      after,
+    );
+  }
+}
