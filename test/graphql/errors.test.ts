@@ -7,9 +7,7 @@ describe('errors seen by clients', () => {
   it('carry the core error code over HTTP and WebSocket alike', async () => {
     const server = await startTestServer();
     try {
-      const http = await server.raw(
-        '{ triggers(namespace: "a") { id } }',
-      );
+      const http = await server.raw('{ triggers(namespace: "a") { id } }');
       expect(errorCodes(http)).toEqual(['NOT_IMPLEMENTED']);
       const client = createClient({
         url: server.url.replace('http', 'ws') + '/graphql',
