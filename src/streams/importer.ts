@@ -1,44 +1,24 @@
 import type { Logger } from 'pino';
-import type { Db } from '../store/database';
-import { invalidInput, notFound, RegqlError } from '../domain/errors';
-import type { ImageStream, ImportMode, ReferencePolicyType, SpecTag } from '../domain/image-stream';
+import { notFound, RegqlError } from '../domain/errors';
+import type { ImageStream, SpecTag } from '../domain/image-stream';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
-import { formatPlatform, parsePlatform, pickPlatform, type Platform } from '../domain/platform';
 import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
-import {
-  DEFAULT_IMPORT_LIMIT,
-  MAX_IMPORT_LIMIT,
-  parseTagFilter,
-  selectTags,
-} from '../domain/tag-selection';
 import type { EventBus } from '../events/event-bus';
 import type { RegistryEvent } from '../events/registry-event';
-import { formatReference, parseReference } from '../oci/reference';
-import type { RegistryBrowser, Located } from '../registries/browser';
+import type { Located, RegistryBrowser } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
+import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
-import { nextEventId, recordImage, tagUpdated } from './record-image';
 import type { AliasPropagation } from './alias-propagation';
+import { fetchImport, type Fetched } from './import-fetch';
+import { importTargets, type ImportRequest } from './import-targets';
+import { nextEventId, recordImage, tagUpdated } from './record-image';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
-export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
+export type { ImportRequest };
 
-export interface ImportRequest {
-  namespace: string;
-  stream: string;
-  from?: string | null;
-  tag?: string | null;
-  all: boolean;
-  limit?: number | null;
-  tagFilter?: string | null;
-  confirm: boolean;
-  scheduled?: boolean | null;
-  insecure?: boolean | null;
-  importMode?: ImportMode | null;
-  referencePolicy?: ReferencePolicyType | null;
-  dryRun: boolean;
-}
+export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
 
 export interface TagImportResult {
   tag: string;
@@ -62,24 +42,6 @@ export interface ImporterSettings {
   schedule: ScheduleSettings;
 }
 
-interface Target {
-  tag: string;
-  pullSpec: string;
-  spec: SpecTag;
-}
-
-/** What the registry holds for a target, read before anything is written. */
-interface Fetched {
-  target: Target;
-  located: Located | null;
-  /** Digest of what the tag names upstream (an index's own digest). */
-  upstreamDigest: string | null;
-  /** The image the tag will point at (for LEGACY, the platform's manifest). */
-  image: ImageSummary | null;
-  error: RegqlError | null;
-}
-
-const MAX_LISTED_TAGS = 100_000;
 const FETCH_CONCURRENCY = 8;
 
 async function mapLimited<T, R>(
@@ -137,9 +99,15 @@ export class Importer {
     const existing = stream
       ? ((await stores.imageStreams.specTags([stream.id])).get(stream.id) ?? [])
       : [];
-    const { targets, additionalTags } = await this.targets(request, existing);
+    const { targets, additionalTags } = await importTargets(this.browser, request, existing);
     const fetched = await mapLimited(targets, FETCH_CONCURRENCY, (t) =>
-      this.fetch(request.namespace, t, stream?.platform ?? null),
+      fetchImport(
+        this.browser,
+        this.settings.defaultPlatform,
+        request.namespace,
+        t,
+        stream?.platform ?? null,
+      ),
     );
     if (request.dryRun) {
       const images = await Promise.all(fetched.map((f) => this.preview(stores, stream, f)));
@@ -160,7 +128,9 @@ export class Importer {
     const spec = stream && (await stores.imageStreams.specTag(streamId, tag));
     if (!stream || !spec?.from || spec.from.kind !== 'DOCKER_IMAGE') return 'UNCHANGED';
     const target = { tag, pullSpec: spec.from.name, spec };
-    const fetched = await this.fetch(
+    const fetched = await fetchImport(
+      this.browser,
+      this.settings.defaultPlatform,
       stream.namespace,
       target,
       stream.platform,
@@ -183,170 +153,6 @@ export class Importer {
   ): Promise<void> {
     for (const event of events) this.bus.publish(event);
     if (stream && changed.length > 0) await this.aliases.propagate(stream, changed);
-  }
-
-  private async targets(
-    request: ImportRequest,
-    existing: SpecTag[],
-  ): Promise<{ targets: Target[]; additionalTags: string[] }> {
-    const specFor = (tag: string, from: string): SpecTag => {
-      const current = existing.find((t) => t.name === tag);
-      return {
-        name: tag,
-        from: { kind: 'DOCKER_IMAGE', name: from },
-        reference: false,
-        scheduled: request.scheduled ?? current?.scheduled ?? false,
-        insecure: request.insecure ?? current?.insecure ?? false,
-        importMode: request.importMode ?? current?.importMode ?? 'LEGACY',
-        referencePolicy: request.referencePolicy ?? current?.referencePolicy ?? 'SOURCE',
-        generation: current?.generation ?? 0,
-        lastImportedDigest: current?.lastImportedDigest ?? null,
-      };
-    };
-    if (!request.from) {
-      if (request.all) throw invalidInput('all: true needs from, the repository to import');
-      const candidates = existing.filter(
-        (t) =>
-          t.from?.kind === 'DOCKER_IMAGE' &&
-          !t.reference &&
-          (!request.tag || t.name === request.tag),
-      );
-      if (candidates.length === 0) {
-        throw invalidInput(
-          request.tag
-            ? `tag "${request.tag}" has no external image to import; pass from`
-            : 'the stream has no tags with an external image; pass from',
-        );
-      }
-      return {
-        targets: candidates.map((t) => ({
-          tag: t.name,
-          pullSpec: t.from!.name,
-          spec: specFor(t.name, t.from!.name),
-        })),
-        additionalTags: [],
-      };
-    }
-    let ref;
-    try {
-      ref = parseReference(request.from);
-    } catch (err) {
-      throw invalidInput(`from: ${(err as Error).message}`);
-    }
-    if (!request.all) {
-      const tag = request.tag ?? ref.tag ?? 'latest';
-      const pullSpec = formatReference({
-        ...ref,
-        ...(ref.digest ? {} : { tag: ref.tag ?? 'latest' }),
-      });
-      return { targets: [{ tag, pullSpec, spec: specFor(tag, pullSpec) }], additionalTags: [] };
-    }
-    if (ref.digest)
-      throw invalidInput('all: true imports a repository: from must not name a digest');
-    const limit = request.limit ?? DEFAULT_IMPORT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_IMPORT_LIMIT)
-      throw invalidInput(`limit must be between 1 and ${MAX_IMPORT_LIMIT}`);
-    const filter = request.tagFilter ? parseTagFilter(request.tagFilter) : null;
-    const repository = formatReference({ registry: ref.registry, repository: ref.repository });
-    const { selected, additional } = selectTags(
-      await this.listTags(request.namespace, repository),
-      limit,
-      filter,
-    );
-    return {
-      targets: selected.map((tag) => ({
-        tag,
-        pullSpec: `${repository}:${tag}`,
-        spec: specFor(tag, `${repository}:${tag}`),
-      })),
-      additionalTags: additional,
-    };
-  }
-
-  private async listTags(namespace: string, repository: string): Promise<string[]> {
-    const located = await this.browser.locate(repository);
-    const credential = await this.browser.credential(
-      namespace,
-      located.registry,
-      located.repository,
-    );
-    const adapter = this.browser.adapter(located.registry);
-    const tags: string[] = [];
-    let after: string | null = null;
-    do {
-      const page: Awaited<ReturnType<typeof adapter.tags>> = await adapter.tags(
-        located.repository,
-        { first: 1000, after },
-        credential,
-      );
-      tags.push(...page.items.map((t) => t.name));
-      after = page.next;
-    } while (after && tags.length < MAX_LISTED_TAGS);
-    return tags;
-  }
-
-  private async fetch(
-    namespace: string,
-    target: Target,
-    streamPlatform: string | null,
-    knownDigest?: string | null,
-  ): Promise<Fetched> {
-    const none = { target, located: null, upstreamDigest: null, image: null };
-    try {
-      const located = await this.browser.locate(target.pullSpec);
-      const credential = await this.browser.credential(
-        namespace,
-        located.registry,
-        located.repository,
-      );
-      if (knownDigest) {
-        const head = await this.browser
-          .adapter(located.registry)
-          .headManifest(located.repository, located.reference, credential);
-        if (head.digest === knownDigest)
-          return { target, located, upstreamDigest: head.digest, image: null, error: null };
-      }
-      const top = await this.browser.imageWith(credential, located, true);
-      if (!top.manifests)
-        return { target, located, upstreamDigest: top.digest, image: top, error: null };
-      const children = (manifest: { digest: string }) =>
-        this.browser.imageWith(credential, { ...located, reference: manifest.digest });
-      if (target.spec.importMode === 'PRESERVE_ORIGINAL') {
-        await Promise.all(top.manifests.map(children));
-        return { target, located, upstreamDigest: top.digest, image: top, error: null };
-      }
-      const platform: Platform = parsePlatform(streamPlatform ?? this.settings.defaultPlatform);
-      const chosen = pickPlatform(
-        top.manifests.map((m) => ({
-          ...m,
-          platform: {
-            os: m.os ?? '',
-            architecture: m.architecture ?? '',
-            ...(m.variant && { variant: m.variant }),
-          },
-        })),
-        platform,
-      );
-      if (!chosen) {
-        const offered = top.manifests
-          .map((m) => [m.os, m.architecture, m.variant].filter(Boolean).join('/'))
-          .join(', ');
-        throw new RegqlError(
-          'PLATFORM_NOT_FOUND',
-          `the manifest list has no ${formatPlatform(platform)} image (it has ${offered}); import with importMode PRESERVE_ORIGINAL or set the stream's platform`,
-        );
-      }
-      return {
-        target,
-        located,
-        upstreamDigest: top.digest,
-        image: await children(chosen),
-        error: null,
-      };
-    } catch (err) {
-      if (!(err instanceof RegqlError)) throw err;
-      return { ...none, error: err };
-    }
   }
 
   private async preview(
