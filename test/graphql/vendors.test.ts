@@ -53,7 +53,12 @@ describe('vendor capabilities through GraphQL', () => {
     );
     server = await startTestServer({
       configFile,
-      env: { REGQL_UPSTREAM_RETRY_BASE_MS: '5', REGQL_UPSTREAM_TIMEOUT_MS: '2000' },
+      env: {
+        REGQL_UPSTREAM_RETRY_BASE_MS: '5',
+        REGQL_UPSTREAM_TIMEOUT_MS: '2000',
+        REGQL_IMPORT_INTERVAL_SECONDS: '1',
+        REGQL_IMPORT_JITTER: '0',
+      },
     });
     for (const input of [
       {
@@ -149,6 +154,39 @@ describe('vendor capabilities through GraphQL', () => {
       });
       expect(cached.data!.image!.digest).toBe(content.images.v2.digest);
       hub.setRemaining(10);
+    });
+
+    it('refreshes scheduled tags with HEAD, so an unchanged tag costs no pull', async () => {
+      hub.setRemaining(50);
+      const created = await server.raw(
+        'mutation { createImageStream(input: { namespace: "hub", name: "app", tags: [{ name: "v1", from: "docker.io/team/app:v1", importPolicy: { scheduled: true } }] }) { name } }',
+      );
+      expect(created.errors).toBeUndefined();
+      const current = async () =>
+        (
+          (
+            await server.raw(
+              '{ imageStream(namespace: "hub", name: "app") { tag(name: "v1") { current { image } } } }',
+            )
+          ).data as {
+            imageStream: { tag: { current: { image: string } | null } };
+          }
+        ).imageStream.tag.current;
+      for (let i = 0; i < 100 && !(await current()); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await current())!.image).toBe(content.images.v1.digest);
+      const remaining = async () =>
+        (await server.gql(RateLimitDocument, { registry: 'dockerhub' })).data!.registry!.rateLimit!
+          .remaining;
+      const heads = () =>
+        hub.requests.filter((r) => r.method === 'HEAD' && r.path === '/v2/team/app/manifests/v1')
+          .length;
+      const afterFirst = await remaining();
+      const headsBefore = heads();
+      for (let i = 0; i < 100 && heads() < headsBefore + 2; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(heads()).toBeGreaterThanOrEqual(headsBefore + 2);
+      expect(await remaining()).toBe(afterFirst);
     });
 
     it('reads private repositories with the shared credential', async () => {
