@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli';
+import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
+import { upstreamRequests } from '../helpers/metrics';
+import { ADMIN_TOKEN, startTestServer } from '../helpers/server';
+import { pushSyntheticImage } from '../helpers/synthetic-images';
+
+describe('a crash in the middle of an import', () => {
+  let registry: DockerRegistry;
+  beforeAll(async () => {
+    registry = await startDockerRegistry();
+    for (let i = 0; i < 80; i++)
+      await pushSyntheticImage(registry.url, 'team/many', `t${String(i).padStart(2, '0')}`);
+  }, 60000);
+  afterAll(() => registry?.stop());
+
+  it('leaves the stream as it was, and the import can be run again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'regql-crash-'));
+    const configFile = join(dataDir, 'regql.yaml');
+    writeFileSync(
+      configFile,
+      `registries:\n  - { name: upstream, kind: DISTRIBUTION, url: "${registry.url}" }\n`,
+    );
+    const env = {
+      REGQL_PORT: '0',
+      REGQL_DATA_DIR: dataDir,
+      REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
+      REGQL_UPSTREAM_MAX_CONNECTIONS: '1',
+    };
+    const serve = runCli(['serve', '--config', configFile], env);
+    const { url } = JSON.parse(await serve.waitForOutput(/regql listening/)) as { url: string };
+    const query = `mutation { importImage(input: { namespace: "ns", stream: "many", from: "${registry.host}/team/many", all: true, limit: 80, confirm: true }) { images { status } } }`;
+    const pending = fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ query }),
+    }).catch((err: unknown) => err);
+    for (let i = 0; i < 200 && (await upstreamRequests(url, 'upstream')) < 20; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    serve.child.kill('SIGKILL');
+    await serve.exited;
+    expect(String(await pending)).toMatch(/fetch failed|terminated|closed/);
+
+    const server = await startTestServer({ configFile, dataDir });
+    try {
+      const after = await server.raw(
+        '{ imageStream(namespace: "ns", name: "many") { tags { name } } }',
+      );
+      expect(after.data).toEqual({ imageStream: null });
+      const again = await server.raw(query);
+      expect(
+        (again.data as { importImage: { images: { status: string }[] } }).importImage.images.filter(
+          (i) => i.status === 'SUCCESS',
+        ),
+      ).toHaveLength(80);
+    } finally {
+      await server.close();
+    }
+  });
+});
