@@ -1,9 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { DockerRegistry } from '../test/helpers/docker-registry';
+import { pushSyntheticImage } from '../test/helpers/synthetic-images';
 
 /** What the benchmarks share: building regql, running it and other servers as children, timing. */
 
@@ -197,4 +199,54 @@ export function runBenchmark(
     }
   };
   void main().then((code) => process.exit(code));
+}
+
+/** v0000, v0001, ...: the tags `seedRepository` pushes. */
+export const seededTag = (n: number) => `v${String(n).padStart(4, '0')}`;
+
+/**
+ * Pushes `count` distinct images to `repository` as tags v0000, v0001, ..., `parallel` at a time,
+ * and checks that the registry then lists them all; returns the manifest digest of each tag.
+ */
+export async function seedRepository(
+  registry: DockerRegistry,
+  repository: string,
+  count: number,
+  parallel: number,
+): Promise<Map<string, string>> {
+  const tags = Array.from({ length: count }, (_, n) => seededTag(n));
+  const digests = await pool(tags, parallel, async (tag) => {
+    const image = await pushSyntheticImage(registry.url, repository, tag, {
+      labels: { 'io.regql.bench.tag': tag },
+    });
+    return image.digest;
+  });
+  const listed = await fetch(`${registry.url}/v2/${repository}/tags/list`);
+  const listedCount = ((await listed.json()) as { tags?: string[] }).tags?.length;
+  if (listedCount !== count)
+    throw new SetupError(`docker-registry lists ${listedCount} tags after seeding`);
+  return new Map(tags.map((tag, i) => [tag, digests[i]]));
+}
+
+/**
+ * Runs skopeo with a private, empty home (so no shared cache or credentials); what is running is
+ * kept in `running`, for clean-up to kill.
+ */
+export function skopeoRunner(home: string, running: Set<ChildProcess>, timeoutMs = 60_000) {
+  mkdirSync(home, { recursive: true });
+  const env = { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_RUNTIME_DIR: home };
+  return (args: string[]) =>
+    new Promise<string>((done, fail) => {
+      const child = execFile(
+        'skopeo',
+        args,
+        { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          running.delete(child);
+          if (err) fail(new Error(`skopeo ${args.join(' ')}: ${err.message}\n${stderr}`));
+          else done(stdout);
+        },
+      );
+      running.add(child);
+    });
 }

@@ -12,6 +12,9 @@ export interface SchedulerSettings {
   tickMs: number;
 }
 
+/** Due rows read per tick: enough to fill every free slot, without reading a backlog of thousands. */
+const MAX_DUE_READ = 256;
+
 const hostOf = (pullSpec: string) => {
   try {
     return parseReference(pullSpec).registry;
@@ -42,21 +45,40 @@ export class ImportScheduler {
     this.tokens = settings.ratePerMinute;
   }
 
+  private ticking = false;
+  private tickAgain = false;
+  private stopped = true;
+
   start(): void {
-    const loop = () => {
-      this.tick()
-        .catch((err: unknown) => this.log.error({ err }, 'scheduled import tick failed'))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(loop, this.settings.tickMs);
-        });
-    };
-    this.timer = setTimeout(loop, this.settings.tickMs);
+    this.stopped = false;
+    this.schedule(this.settings.tickMs);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.all(this.inFlight.values());
+  }
+
+  /** Runs the next tick after `delayMs`, or sooner when an import frees a slot. */
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.ticking) {
+        this.tickAgain = true;
+        return;
+      }
+      this.ticking = true;
+      this.tick()
+        .catch((err: unknown) => this.log.error({ err }, 'scheduled import tick failed'))
+        .finally(() => {
+          this.ticking = false;
+          this.schedule(this.tickAgain ? 0 : this.settings.tickMs);
+          this.tickAgain = false;
+        });
+    }, delayMs);
   }
 
   async tick(now = Date.now()): Promise<void> {
@@ -70,7 +92,7 @@ export class ImportScheduler {
     const stores = streamStoresOn(this.db);
     const due = await stores.imageStreams.due(
       new Date(now).toISOString(),
-      Math.floor(this.tokens) + this.inFlight.size,
+      Math.min(Math.floor(this.tokens), MAX_DUE_READ) + this.inFlight.size,
     );
     for (const tag of due) {
       const key = `${tag.streamId}\u0000${tag.tag}`;
@@ -92,6 +114,7 @@ export class ImportScheduler {
       const run = this.run(tag.streamId, tag.tag, tag.failures).finally(() => {
         this.inFlight.delete(key);
         this.perRegistry.set(host, (this.perRegistry.get(host) ?? 1) - 1);
+        this.schedule(0);
       });
       this.inFlight.set(key, run);
     }
