@@ -23,26 +23,28 @@ export class ImageStreamTagResolver {
     complexity: connectionComplexity,
     description: 'History, newest first',
   })
-  async items(
+  items(
     @Root() tag: ImageStreamTag,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
-  ): Promise<TagEventConnection> {
+  ): TagEventConnection | Promise<TagEventConnection> {
     const size = pageSize(first);
-    const events = await ctx.loaders.history.load({
-      streamId: tag.streamId,
-      tag: tag.name,
-      first: size,
-      beforeSeq: beforeSeq(after),
-    });
-    const edges = events
-      .slice(0, size)
-      .map((event) => ({ cursor: encodeCursor(String(event.seq)), node: toTagEvent(event) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: events.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    const before = beforeSeq(after);
+    // A tag that was never imported has no history: answer without a promise or a store read.
+    if (!tag.currentReference)
+      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    return ctx.loaders.history
+      .load({ streamId: tag.streamId, tag: tag.name, first: size, beforeSeq: before })
+      .then((events) => {
+        const edges = events
+          .slice(0, size)
+          .map((event) => ({ cursor: encodeCursor(String(event.seq)), node: toTagEvent(event) }));
+        return {
+          edges,
+          pageInfo: { hasNextPage: events.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+        };
+      });
   }
 
   @FieldResolver(() => Image, {
