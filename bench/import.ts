@@ -1,24 +1,32 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startDockerRegistry, type DockerRegistry } from '../test/helpers/docker-registry';
-import { freePort } from '../test/helpers/processes';
+import type { DockerRegistry } from '../test/helpers/docker-registry';
 import {
+  PARALLEL,
+  REGISTRY,
+  REPOSITORY,
   SetupError,
-  buildWithTsc,
+  TAG_COUNT,
   elapsed,
-  pool,
+  graphql as postGraphql,
+  readMetrics,
   randomAdminToken,
+  releaseResources,
+  reportHead,
   runBenchmark,
-  seedRepository,
   seededTag,
-  skopeoRunner,
+  setUpSeededRegistry,
+  skopeoInspectAll,
+  skopeoRow,
   sleep,
-  startRegql,
+  startRegqlFor,
   stopChild,
-  waitReady,
+  verificationLines,
   type Child,
+  type GraphqlReply,
+  type Resources,
 } from './support';
 
 /**
@@ -41,11 +49,7 @@ import {
  * REGQL_IMPORT_REGISTRY_CONCURRENCY (otherwise regql's default applies).
  */
 
-const REGISTRY = 'bench';
-const REPOSITORY = 'bench/app';
 const NAMESPACE = 'bench';
-const TAG_COUNT = 1000;
-const PARALLEL = 8;
 const STREAM_COUNT = 20;
 const TAGS_PER_STREAM = 100;
 const SCHEDULED_TAGS = STREAM_COUNT * TAGS_PER_STREAM;
@@ -54,7 +58,6 @@ const RATE_PER_MINUTE = 10_000;
 /** regql's default REGQL_IMPORT_JITTER: up to this fraction of the interval is added at random. */
 const DEFAULT_JITTER = 0.1;
 const SAMPLE_SECONDS = 10;
-const HTTP_TIMEOUT_MS = 30_000;
 const IMPORT_TIMEOUT_MS = 600_000;
 const ADMIN_TOKEN = randomAdminToken();
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -78,11 +81,6 @@ const STREAM_TAGS = `
       tags { name from { name } current { image } conditions { status reason message } }
     }
   }`;
-
-interface GraphqlReply<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
 
 interface ImportReply {
   importImage: {
@@ -141,60 +139,31 @@ interface ScheduleResult {
   currentTags: number;
 }
 
-interface Resources {
-  registry?: DockerRegistry;
-  regql: Child[];
-  skopeo: Set<ChildProcess>;
-}
-
-async function getText(url: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-  return { status: res.status, text: await res.text() };
-}
-
-async function graphql<T>(
+const graphql = <T>(
   regqlUrl: string,
   query: string,
   variables: Record<string, unknown>,
-  timeoutMs = HTTP_TIMEOUT_MS,
-): Promise<{ status: number; reply: GraphqlReply<T> }> {
-  const res = await fetch(`${regqlUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  return { status: res.status, reply: (await res.json()) as GraphqlReply<T> };
-}
+  timeoutMs?: number,
+) => postGraphql<T>(regqlUrl, ADMIN_TOKEN, { query, variables }, timeoutMs);
 
 const errorsOf = (label: string, status: number, reply: GraphqlReply<unknown>) => [
   ...(status === 200 ? [] : [`${label}: HTTP ${status}`]),
   ...(reply.errors ?? []).map((e) => `${label}: error ${e.extensions?.code ?? '?'}: ${e.message}`),
 ];
 
-/** Every sample of one counter in a Prometheus text exposition, with its labels. */
-function samplesOf(text: string, name: string): { labels: Map<string, string>; value: number }[] {
-  const line = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm');
-  return [...text.matchAll(line)].map(([, labels, value]) => ({
-    labels: new Map([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])),
-    value: Number(value),
-  }));
-}
-
 async function readCounters(regqlUrl: string, trigger: 'api' | 'schedule'): Promise<Counters> {
-  const { status, text } = await getText(`${regqlUrl}/metrics`);
-  if (status !== 200) throw new SetupError(`GET /metrics: HTTP ${status}`);
+  const samplesOf = await readMetrics(regqlUrl);
   const counters: Counters = {
     upstream: 0,
     upstreamNot200: 0,
     imports: { SUCCESS: 0, UNCHANGED: 0, FAILED: 0 },
   };
-  for (const { labels, value } of samplesOf(text, 'regql_upstream_requests_total')) {
+  for (const { labels, value } of samplesOf('regql_upstream_requests_total')) {
     if (labels.get('registry') !== REGISTRY) continue;
     counters.upstream += value;
     if (labels.get('status') !== '200') counters.upstreamNot200 += value;
   }
-  for (const { labels, value } of samplesOf(text, 'regql_imports_total')) {
+  for (const { labels, value } of samplesOf('regql_imports_total')) {
     const importStatus = labels.get('status') as ImportStatus;
     if (labels.get('trigger') === trigger && STATUSES.includes(importStatus))
       counters.imports[importStatus] += value;
@@ -238,31 +207,14 @@ async function startFreshRegql(
   env: Record<string, string>,
   res: Resources,
 ): Promise<{ regql: Child; url: string; pid: number }> {
-  mkdirSync(workDir, { recursive: true });
-  const configFile = join(workDir, 'regql.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'registries:',
-      `  - name: ${REGISTRY}`,
-      '    kind: DISTRIBUTION',
-      `    url: ${registryUrl}`,
-      '    insecure: true',
-      '',
-    ].join('\n'),
-  );
-  const port = await freePort();
-  const regql = startRegql({
+  const { regql, url } = await startRegqlFor({
     outDir,
     workDir,
-    port,
+    registryUrl,
     adminToken: ADMIN_TOKEN,
-    args: ['serve', '--config', configFile],
-    env: { REGQL_MAX_COMPLEXITY: '100000', ...env },
+    env,
+    res,
   });
-  res.regql.push(regql);
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(regql, async () => (await getText(`${url}/readyz`)).status === 200);
   if (regql.process.pid === undefined) throw new SetupError('regql has no pid');
   return { regql, url, pid: regql.process.pid };
 }
@@ -331,23 +283,8 @@ async function bulkImport(
       `regql_imports_total{status="SUCCESS",trigger="api"} rose by ${counted}, not ${success.length}`,
     );
 
-  process.stderr.write(`skopeo: list-tags and ${TAG_COUNT} inspects\n`);
-  const skopeo = skopeoRunner(join(workDir, 'skopeo-home'), res.skopeo);
-  const skopeoStart = performance.now();
-  const listed = JSON.parse(
-    await skopeo(['list-tags', '--tls-verify=false', `docker://${registry.host}/${REPOSITORY}`]),
-  ) as { Tags: string[] };
-  const inspected = await pool(listed.Tags, PARALLEL, async (tag) => {
-    const out = await skopeo([
-      'inspect',
-      '--tls-verify=false',
-      '--no-tags',
-      `docker://${registry.host}/${REPOSITORY}:${tag}`,
-    ]);
-    return { tag, digest: (JSON.parse(out) as { Digest: string }).Digest };
-  });
-  const skopeoSeconds = elapsed(skopeoStart);
-  const skopeoWrong = inspected.filter((i) => pushed.get(i.tag) !== i.digest);
+  const { seconds: skopeoSeconds, inspected } = await skopeoInspectAll(workDir, registry.host, res);
+  const skopeoWrong = inspected.filter((i) => pushed.get(i.tag) !== i.Digest);
   if (inspected.length !== TAG_COUNT || skopeoWrong.length > 0)
     problems.push(
       `skopeo: ${inspected.length} tags, ${skopeoWrong.length} digests differ from the pushed ones`,
@@ -501,9 +438,7 @@ function reportBulk(bulk: BulkResult, seedSeconds: number, registryVersion: stri
   const row = (name: string, seconds: string, upstream: string, note: string) =>
     `${name.padEnd(38)}  ${seconds.padStart(8)}  ${upstream.padStart(8)}  ${note}`;
   return [
-    '',
-    `import benchmark: ${TAG_COUNT} tags of ${REPOSITORY} on ${registryVersion}`,
-    `seeding: ${TAG_COUNT} distinct images pushed in ${seedSeconds.toFixed(1)} s`,
+    ...reportHead('import benchmark', registryVersion, seedSeconds),
     '',
     `part 1: bulk import, cold (fresh regql), ${PARALLEL} at a time`,
     row('run', 'seconds', 'upstream', 'target upstream requests'),
@@ -513,12 +448,7 @@ function reportBulk(bulk: BulkResult, seedSeconds: number, registryVersion: stri
       String(bulk.upstream),
       `about ${target} (1 page + ${TAG_COUNT} manifests + ${TAG_COUNT} configs, +1 ping)`,
     ),
-    row(
-      `skopeo list-tags + ${TAG_COUNT} x inspect`,
-      bulk.skopeoSeconds.toFixed(3),
-      '-',
-      '(not counted)',
-    ),
+    skopeoRow(row, bulk.skopeoSeconds),
     `results: ${bulk.success} of ${TAG_COUNT} SUCCESS; upstream answers other than 200: ${bulk.upstreamNot200}`,
     `skopeo / regql = ${(bulk.skopeoSeconds / bulk.seconds).toFixed(1)} x; upstream requests per tag: ${(bulk.upstream / TAG_COUNT).toFixed(3)}`,
   ];
@@ -599,19 +529,10 @@ function reportSchedule(result: ScheduleResult): string[] {
 
 async function run(workDir: string, res: Resources): Promise<boolean> {
   const seconds = scheduleSeconds();
-  process.stderr.write('building src/ and plugins/ with tsc\n');
-  const outDir = buildWithTsc(workDir, ['src', 'plugins']);
-
-  process.stderr.write('starting docker-registry\n');
-  const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
-    .trim()
-    .replace(/^.* /, 'docker-registry ');
-  const registry = (res.registry = await startDockerRegistry());
-  process.stderr.write(`pushing ${TAG_COUNT} tags to ${registry.host}/${REPOSITORY}\n`);
-  const seedStart = performance.now();
-  const pushed = await seedRepository(registry, REPOSITORY, TAG_COUNT, PARALLEL);
-  const seedSeconds = elapsed(seedStart);
-  process.stderr.write(`seeded ${TAG_COUNT} tags in ${seedSeconds.toFixed(1)} s\n`);
+  const { outDir, registry, registryVersion, pushed, seedSeconds } = await setUpSeededRegistry(
+    workDir,
+    res,
+  );
 
   const problems: string[] = [];
   const bulk = await bulkImport(outDir, workDir, registry, pushed, res, problems);
@@ -629,8 +550,7 @@ async function run(workDir: string, res: Resources): Promise<boolean> {
     problems,
   );
   const scheduleLines = reportSchedule(schedule);
-  if (problems.length > 0)
-    scheduleLines.push('', 'VERIFICATION FAILED:', ...problems.slice(0, 20).map((p) => `  ${p}`));
+  scheduleLines.push(...verificationLines(problems.slice(0, 20)));
   process.stdout.write(`${scheduleLines.join('\n')}\n`);
   return problems.length === 0;
 }
@@ -639,11 +559,5 @@ const resources: Resources = { regql: [], skopeo: new Set() };
 runBenchmark(
   'regql-bench-import-',
   (workDir) => run(workDir, resources),
-  async () => {
-    for (const child of resources.skopeo) child.kill('SIGKILL');
-    await Promise.allSettled([
-      ...resources.regql.map((child) => stopChild(child)),
-      resources.registry && resources.registry.stop(),
-    ]);
-  },
+  () => releaseResources(resources),
 );

@@ -1,10 +1,11 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { DockerRegistry } from '../test/helpers/docker-registry';
+import { startDockerRegistry, type DockerRegistry } from '../test/helpers/docker-registry';
+import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
 
 /** What the benchmarks share: building regql, running it and other servers as children, timing. */
@@ -14,6 +15,14 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const TSC_TIMEOUT_MS = 300_000;
 const TSC_EMITTED_WITH_ERRORS = 2;
+const HTTP_TIMEOUT_MS = 30_000;
+
+/** What tags.ts and import.ts read: TAG_COUNT tags of REPOSITORY on registry REGISTRY. */
+export const REGISTRY = 'bench';
+export const REPOSITORY = 'bench/app';
+export const TAG_COUNT = 1000;
+/** How many pushes, inspects or GETs the benchmarks have in flight at once. */
+export const PARALLEL = 8;
 
 /** A failure whose message says it all, so the benchmark reports it without a stack. */
 export class SetupError extends Error {}
@@ -250,3 +259,169 @@ export function skopeoRunner(home: string, running: Set<ChildProcess>, timeoutMs
       running.add(child);
     });
 }
+
+/** The children and servers a registry benchmark starts, for clean-up to stop. */
+export interface Resources {
+  registry?: DockerRegistry;
+  regql: Child[];
+  skopeo: Set<ChildProcess>;
+}
+
+/** Kills the running skopeos, stops every regql and the registry. */
+export async function releaseResources(res: Resources): Promise<void> {
+  for (const child of res.skopeo) child.kill('SIGKILL');
+  await Promise.allSettled([
+    ...res.regql.map((child) => stopChild(child)),
+    res.registry && res.registry.stop(),
+  ]);
+}
+
+export async function getText(url: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  return { status: res.status, text: await res.text() };
+}
+
+export interface GraphqlReply<T> {
+  data?: T | null;
+  errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
+}
+
+/** POSTs one GraphQL operation to regql as the admin. */
+export async function graphql<T>(
+  regqlUrl: string,
+  adminToken: string,
+  request: { query: string; variables?: Record<string, unknown> },
+  timeoutMs = HTTP_TIMEOUT_MS,
+): Promise<{ status: number; reply: GraphqlReply<T> }> {
+  const res = await fetch(`${regqlUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(request),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return { status: res.status, reply: (await res.json()) as GraphqlReply<T> };
+}
+
+/** Reads regql's /metrics once; the result gives every sample of one counter, with its labels. */
+export async function readMetrics(
+  regqlUrl: string,
+): Promise<(name: string) => { labels: Map<string, string>; value: number }[]> {
+  const { status, text } = await getText(`${regqlUrl}/metrics`);
+  if (status !== 200) throw new SetupError(`GET /metrics: HTTP ${status}`);
+  return (name) => {
+    const line = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm');
+    return [...text.matchAll(line)].map(([, labels, value]) => ({
+      labels: new Map([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])),
+      value: Number(value),
+    }));
+  };
+}
+
+/**
+ * Builds src/ and plugins/, starts docker-registry (kept in `res`) and pushes TAG_COUNT distinct
+ * images to it as tags of REPOSITORY.
+ */
+export async function setUpSeededRegistry(workDir: string, res: Resources) {
+  process.stderr.write('building src/ and plugins/ with tsc\n');
+  const outDir = buildWithTsc(workDir, ['src', 'plugins']);
+
+  process.stderr.write('starting docker-registry\n');
+  const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^.* /, 'docker-registry ');
+  const registry = (res.registry = await startDockerRegistry());
+  process.stderr.write(`pushing ${TAG_COUNT} tags to ${registry.host}/${REPOSITORY}\n`);
+  const seedStart = performance.now();
+  const pushed = await seedRepository(registry, REPOSITORY, TAG_COUNT, PARALLEL);
+  const seedSeconds = elapsed(seedStart);
+  process.stderr.write(`seeded ${TAG_COUNT} tags in ${seedSeconds.toFixed(1)} s\n`);
+  return { outDir, registry, registryVersion, pushed, seedSeconds };
+}
+
+/**
+ * Starts a regql (kept in `res`) with its config and data in `workDir`, reading `registryUrl` as
+ * REGISTRY, and waits until it is ready.
+ */
+export async function startRegqlFor(options: {
+  outDir: string;
+  workDir: string;
+  registryUrl: string;
+  adminToken: string;
+  env?: Record<string, string>;
+  res: Resources;
+}): Promise<{ regql: Child; url: string }> {
+  const { workDir } = options;
+  mkdirSync(workDir, { recursive: true });
+  const configFile = join(workDir, 'regql.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'registries:',
+      `  - name: ${REGISTRY}`,
+      '    kind: DISTRIBUTION',
+      `    url: ${options.registryUrl}`,
+      '    insecure: true',
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const regql = startRegql({
+    outDir: options.outDir,
+    workDir,
+    port,
+    adminToken: options.adminToken,
+    args: ['serve', '--config', configFile],
+    env: { REGQL_MAX_COMPLEXITY: '100000', ...options.env },
+  });
+  options.res.regql.push(regql);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(regql, async () => (await getText(`${url}/readyz`)).status === 200);
+  return { regql, url };
+}
+
+/**
+ * What skopeo takes to read the same: list the tags of REPOSITORY on `host`, then inspect each one,
+ * PARALLEL at a time. `--no-tags` keeps each inspect from listing all the tags again (regql does
+ * not either).
+ */
+export async function skopeoInspectAll(workDir: string, host: string, res: Resources) {
+  process.stderr.write(`skopeo: list-tags and ${TAG_COUNT} inspects\n`);
+  const skopeo = skopeoRunner(join(workDir, 'skopeo-home'), res.skopeo);
+  const start = performance.now();
+  const listed = JSON.parse(
+    await skopeo(['list-tags', '--tls-verify=false', `docker://${host}/${REPOSITORY}`]),
+  ) as { Tags: string[] };
+  const inspected = await pool(listed.Tags, PARALLEL, async (tag) => {
+    const out = await skopeo([
+      'inspect',
+      '--tls-verify=false',
+      '--no-tags',
+      `docker://${host}/${REPOSITORY}:${tag}`,
+    ]);
+    const image = JSON.parse(out) as { Digest: string; Os: string; Architecture: string };
+    return { tag, ...image };
+  });
+  return { seconds: elapsed(start), inspected };
+}
+
+/** The first lines of a benchmark's report. */
+export const reportHead = (
+  title: string,
+  registryVersion: string,
+  seedSeconds: number,
+  suffix = '',
+) => [
+  '',
+  `${title}: ${TAG_COUNT} tags of ${REPOSITORY} on ${registryVersion}${suffix}`,
+  `seeding: ${TAG_COUNT} distinct images pushed in ${seedSeconds.toFixed(1)} s`,
+];
+
+/** The report's row for skopeoInspectAll, laid out by `row`. */
+export const skopeoRow = (
+  row: (name: string, seconds: string, upstream: string, note: string) => string,
+  seconds: number,
+) => row(`skopeo list-tags + ${TAG_COUNT} x inspect`, seconds.toFixed(3), '-', '(not counted)');
+
+/** The report's last lines when anything was wrong (none when nothing was). */
+export const verificationLines = (problems: string[]) =>
+  problems.length > 0 ? ['', 'VERIFICATION FAILED:', ...problems.map((p) => `  ${p}`)] : [];
