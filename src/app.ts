@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -38,6 +39,11 @@ import { loadSecretKey, SecretBox } from './auth/secret-box';
 import { Vault } from './auth/vault';
 import { TokenCache } from './oci/client/token-cache';
 import { transportDefaults } from './oci/client/transport';
+import { RegistryTokens } from './registry/access';
+import { BlobStore } from './registry/blob-store';
+import { PushProvisioning } from './registry/push-provisioning';
+import { registryApi } from './registry/registry-api';
+import { tokenEndpoint } from './registry/token-endpoint';
 import { RegistryBrowser } from './registries/browser';
 import { RegistryCatalog } from './registries/catalog';
 import { ImageReader } from './registries/image-reader';
@@ -106,6 +112,7 @@ export async function startApp(
     const publicUrl = (config.publicUrl ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
 
     const metrics = new Metrics(store.queryCount);
+    const secretKey = loadSecretKey(config.dataDir, config.secretKey);
     const registries = new RegistryCatalog(
       config,
       publicUrl,
@@ -120,7 +127,7 @@ export async function startApp(
     );
     const vault = new Vault(
       new CredentialStore(store.db),
-      new SecretBox(loadSecretKey(config.dataDir, config.secretKey)),
+      new SecretBox(secretKey),
       config.sharedNamespace,
     );
     const contentCache = new Keyv();
@@ -207,7 +214,29 @@ export async function startApp(
 
     scheduler.start();
     let ready = true;
+    const blobStore = new BlobStore(join(config.dataDir, 'registry'));
+    await blobStore.init();
+    const registryTokens = new RegistryTokens(secretKey, config.registry.tokenTtlSeconds);
+    const pushes = new PushProvisioning(
+      store.db,
+      bus,
+      lock,
+      aliases,
+      services.publicHost,
+      imports.maxRevisions,
+    );
+    const registry = registryApi({
+      db: store.db,
+      blobs: blobStore,
+      tokens: registryTokens,
+      identities,
+      pushes,
+      publicUrl,
+      publicNamespaces: config.registry.publicNamespaces,
+    });
     handle = requestListener({
+      registry,
+      registryToken: tokenEndpoint(identities, registryTokens, config.registry.publicNamespaces),
       graphql: graphqlHandler(apollo, services),
       metrics,
       ready: () => ready,

@@ -69,6 +69,23 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    registry: z
+      .object({
+        publicNamespaces: z
+          .union([
+            z.array(z.string()),
+            z.string().transform((v) =>
+              v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ),
+          ])
+          .default([]),
+        tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
+      })
+      .strict()
+      .prefault({}),
     cache: z
       .object({ tagTtlSeconds: z.coerce.number().int().min(0).default(30) })
       .strict()
@@ -107,6 +124,8 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_UPSTREAM_RETRY_BASE_MS: ['upstream', 'retryBaseMs'],
   REGQL_UPSTREAM_MAX_CONNECTIONS: ['upstream', 'maxConnections'],
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
+  REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
+  REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],
   REGQL_IMPORT_INTERVAL_SECONDS: ['imports', 'intervalSeconds'],
   REGQL_IMPORT_RATE_PER_MINUTE: ['imports', 'ratePerMinute'],
   REGQL_IMPORT_REGISTRY_CONCURRENCY: ['imports', 'perRegistryConcurrency'],

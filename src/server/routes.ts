@@ -14,6 +14,9 @@ export type Handler = (
 
 export interface RouteDeps {
   graphql: Handler;
+  /** The integrated registry on /v2, and its token server. */
+  registry: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+  registryToken: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   metrics: Metrics;
   /** True once the store is open and migrated, false again while shutting down. */
   ready: () => boolean;
@@ -45,7 +48,14 @@ function wantsHtml(req: IncomingMessage, url: URL): boolean {
 }
 
 /** The one request listener: request id, access log, and the fixed routes. */
-export function requestListener({ graphql, metrics, ready, log }: RouteDeps) {
+export function requestListener({
+  graphql,
+  registry,
+  registryToken,
+  metrics,
+  ready,
+  log,
+}: RouteDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const header = req.headers['x-request-id'];
     const requestId =
@@ -66,7 +76,11 @@ export function requestListener({ graphql, metrics, ready, log }: RouteDeps) {
       );
     });
     try {
+      if (url.pathname === '/v2' || url.pathname.startsWith('/v2/'))
+        return await registry(req, res, url);
       switch (url.pathname) {
+        case '/auth/token':
+          return await registryToken(req, res, url);
         case '/healthz':
           return send(res, 200, 'application/json', '{"status":"ok"}');
         case '/readyz':

@@ -77,6 +77,39 @@ export interface TagConditionTable {
   generation: number;
 }
 
+export interface RegistryBlobTable {
+  repository: string;
+  digest: string;
+  size: number;
+  created_at: string;
+}
+
+export interface RegistryManifestTable {
+  repository: string;
+  digest: string;
+  media_type: string;
+  size: number;
+  artifact_type: string | null;
+  subject: string | null;
+  /** JSON of the manifest's annotations, for the referrers API. */
+  annotations: string | null;
+  created_at: string;
+}
+
+/** What a stored manifest references (blobs and child manifests): kept for GC and deletes. */
+export interface RegistryManifestRefTable {
+  repository: string;
+  manifest: string;
+  digest: string;
+}
+
+export interface RegistryTagTable {
+  repository: string;
+  tag: string;
+  digest: string;
+  updated_at: string;
+}
+
 export interface Database {
   tokens: TokenTable;
   registries: RegistryTable;
@@ -85,6 +118,10 @@ export interface Database {
   credentials: CredentialTable;
   tag_events: TagEventTable;
   tag_conditions: TagConditionTable;
+  registry_blobs: RegistryBlobTable;
+  registry_manifests: RegistryManifestTable;
+  registry_manifest_refs: RegistryManifestRefTable;
+  registry_tags: RegistryTagTable;
 }
 
 export type Db = Kysely<Database>;

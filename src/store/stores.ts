@@ -3,11 +3,14 @@ import { ImageStreamStore } from './image-stream-store';
 import { StreamStatusStore } from './stream-status-store';
 
 export interface StreamStores {
+  /** The connection (or transaction) the stores use, for other stores in the same unit of work. */
+  db: Db;
   imageStreams: ImageStreamStore;
   status: StreamStatusStore;
 }
 
 export const streamStoresOn = (db: Db): StreamStores => ({
+  db,
   imageStreams: new ImageStreamStore(db),
   status: new StreamStatusStore(db),
 });

@@ -1,0 +1,200 @@
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+const uploadIdPattern = /^[0-9a-f-]{36}$/;
+const sha256Pattern = /^sha256:[a-f0-9]{64}$/;
+
+export class UploadError extends Error {
+  constructor(
+    readonly code:
+      | 'BLOB_UPLOAD_UNKNOWN'
+      | 'BLOB_UPLOAD_INVALID'
+      | 'DIGEST_INVALID'
+      | 'SIZE_INVALID'
+      | 'RANGE_INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface UploadMeta {
+  repository: string;
+  startedAt: string;
+}
+
+/**
+ * Content-addressed blobs on the filesystem. Bytes stream into an upload file while they are
+ * hashed; a blob appears under its digest only once the digest matched, by rename, so a crash
+ * leaves either no blob or a whole one. Upload sessions are directories: they survive restarts.
+ */
+export class BlobStore {
+  /** Running hashes of uploads in progress, valid while `hashedBytes` equals the file size. */
+  private readonly hashes = new Map<string, { hash: Hash; hashedBytes: number }>();
+
+  constructor(private readonly root: string) {}
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+    await mkdir(join(this.root, 'uploads'), { recursive: true });
+  }
+
+  blobPath(digest: string): string {
+    if (!sha256Pattern.test(digest))
+      throw new UploadError('DIGEST_INVALID', `unsupported digest ${digest}`);
+    const hex = digest.slice(7);
+    return join(this.root, 'blobs', 'sha256', hex.slice(0, 2), hex);
+  }
+
+  async size(digest: string): Promise<number | null> {
+    try {
+      return (await stat(this.blobPath(digest))).size;
+    } catch {
+      return null;
+    }
+  }
+
+  read(digest: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.blobPath(digest), range);
+  }
+
+  readAll(digest: string): Promise<Buffer> {
+    return readFile(this.blobPath(digest));
+  }
+
+  /** Stores small content (a manifest) whose digest the caller computed from the same bytes. */
+  async putBytes(digest: string, bytes: Buffer): Promise<void> {
+    const target = this.blobPath(digest);
+    await mkdir(join(target, '..'), { recursive: true });
+    const temp = join(this.root, 'uploads', `${randomUUID()}.tmp`);
+    await writeFile(temp, bytes);
+    await rename(temp, target);
+  }
+
+  async startUpload(repository: string): Promise<string> {
+    const id = randomUUID();
+    const dir = this.uploadDir(id);
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'meta.json'),
+      JSON.stringify({ repository, startedAt: new Date().toISOString() } satisfies UploadMeta),
+    );
+    await writeFile(join(dir, 'data'), '');
+    this.hashes.set(id, { hash: createHash('sha256'), hashedBytes: 0 });
+    return id;
+  }
+
+  /** The repository it was started for and how many bytes it holds, or null for an unknown id. */
+  async upload(
+    id: string,
+  ): Promise<{ repository: string; startedAt: string; size: number } | null> {
+    if (!uploadIdPattern.test(id)) return null;
+    try {
+      const meta = JSON.parse(
+        await readFile(join(this.uploadDir(id), 'meta.json'), 'utf8'),
+      ) as UploadMeta;
+      const { size } = await stat(join(this.uploadDir(id), 'data'));
+      return { ...meta, size };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Appends a chunk, hashing as it streams. `expectedLength` (Content-Length) must match what
+   * arrives; on a short or long body, or a client that goes away, the chunk is cut off again.
+   */
+  async append(id: string, body: Readable, expectedLength?: number): Promise<number> {
+    const file = join(this.uploadDir(id), 'data');
+    const start = (await stat(file)).size;
+    const state = await this.hashState(id, start);
+    let received = 0;
+    try {
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            received += chunk.length;
+            state.hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(file, { flags: 'a' }),
+      );
+      if (expectedLength !== undefined && received !== expectedLength) {
+        throw new UploadError(
+          'SIZE_INVALID',
+          `the body held ${received} bytes, not the declared ${expectedLength}`,
+        );
+      }
+    } catch (err) {
+      await this.truncate(id, start);
+      throw err;
+    }
+    state.hashedBytes = start + received;
+    return start + received;
+  }
+
+  /** Moves the upload into place under `digest` once the bytes hash to it; otherwise leaves it. */
+  async finish(id: string, digest: string): Promise<number> {
+    const file = join(this.uploadDir(id), 'data');
+    const size = (await stat(file)).size;
+    const state = await this.hashState(id, size);
+    const actual = `sha256:${state.hash.copy().digest('hex')}`;
+    if (actual !== digest)
+      throw new UploadError('DIGEST_INVALID', `the upload hashes to ${actual}, not ${digest}`);
+    const target = this.blobPath(digest);
+    await mkdir(join(target, '..'), { recursive: true });
+    await rename(file, target);
+    await this.cancel(id);
+    return size;
+  }
+
+  async cancel(id: string): Promise<void> {
+    this.hashes.delete(id);
+    await rm(this.uploadDir(id), { recursive: true, force: true });
+  }
+
+  async deleteBlob(digest: string): Promise<void> {
+    await rm(this.blobPath(digest), { force: true });
+  }
+
+  /** Every stored blob digest, for garbage collection and integrity checks. */
+  async *digests(): AsyncGenerator<string> {
+    const base = join(this.root, 'blobs', 'sha256');
+    for (const prefix of await readdir(base)) {
+      for (const hex of await readdir(join(base, prefix))) yield `sha256:${hex}`;
+    }
+  }
+
+  private uploadDir(id: string): string {
+    if (!uploadIdPattern.test(id)) throw new UploadError('BLOB_UPLOAD_UNKNOWN', 'unknown upload');
+    return join(this.root, 'uploads', id);
+  }
+
+  /** The running hash of an upload, rebuilt from its file after a restart or a cut-off chunk. */
+  private async hashState(id: string, size: number): Promise<{ hash: Hash; hashedBytes: number }> {
+    const known = this.hashes.get(id);
+    if (known && known.hashedBytes === size) return known;
+    const hash = createHash('sha256');
+    if (size > 0)
+      await pipeline(
+        createReadStream(join(this.uploadDir(id), 'data'), { end: size - 1 }),
+        async (source: AsyncIterable<Buffer>) => {
+          for await (const chunk of source) hash.update(chunk);
+        },
+      );
+    const state = { hash, hashedBytes: size };
+    this.hashes.set(id, state);
+    return state;
+  }
+
+  private async truncate(id: string, size: number): Promise<void> {
+    await truncate(join(this.uploadDir(id), 'data'), size);
+    this.hashes.delete(id);
+  }
+}
