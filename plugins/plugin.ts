@@ -2,6 +2,8 @@ import type { RegistryCredential } from '../src/oci/client/credential';
 import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
+import type { BlobStore } from '../src/registry/blob-store';
+import type { RegistryContentStore } from '../src/store/registry-content-store';
 
 export interface RegistrySettings {
   name: string;
@@ -14,8 +16,15 @@ export interface RegistrySettings {
   ca?: string;
 }
 
+/** What the integrated plugin reads directly, instead of going over HTTP to its own server. */
+export interface IntegratedContent {
+  content: RegistryContentStore;
+  blobs: BlobStore;
+}
+
 export interface PluginDeps {
   tokens: TokenCache;
+  integrated?: IntegratedContent;
   transport: Omit<TransportOptions, 'insecure' | 'ca' | 'observe'>;
   /** Called once per upstream HTTP attempt with the registry's name and the status (0: no answer). */
   observe?: (registry: string, status: number) => void;

@@ -48,6 +48,7 @@ import { RegistryBrowser } from './registries/browser';
 import { RegistryCatalog } from './registries/catalog';
 import { ImageReader } from './registries/image-reader';
 import { CredentialStore } from './store/credential-store';
+import { RegistryContentStore } from './store/registry-content-store';
 import { StreamStatusStore } from './store/stream-status-store';
 import { AliasPropagation } from './streams/alias-propagation';
 import { Importer } from './streams/importer';
@@ -110,16 +111,22 @@ export async function startApp(
     const port = await listen(httpServer, config.port, config.host);
     const scheme = config.tls ? 'https' : 'http';
     const publicUrl = (config.publicUrl ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
+    const localHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+    const url = `${scheme}://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
 
     const metrics = new Metrics(store.queryCount);
     const secretKey = loadSecretKey(config.dataDir, config.secretKey);
+    const blobStore = new BlobStore(join(config.dataDir, 'registry'));
+    await blobStore.init();
     const registries = new RegistryCatalog(
       config,
       publicUrl,
+      [url],
       new RegistryStore(store.db),
       new PluginRegistry(),
       {
         tokens: new TokenCache(),
+        integrated: { content: new RegistryContentStore(store.db), blobs: blobStore },
         transport: { ...transportDefaults, ...config.upstream },
         observe: (registry, status) =>
           metrics.upstreamRequests.inc({ registry, status: String(status) }),
@@ -214,8 +221,6 @@ export async function startApp(
 
     scheduler.start();
     let ready = true;
-    const blobStore = new BlobStore(join(config.dataDir, 'registry'));
-    await blobStore.init();
     const registryTokens = new RegistryTokens(secretKey, config.registry.tokenTtlSeconds);
     const pushes = new PushProvisioning(
       store.db,
@@ -242,8 +247,6 @@ export async function startApp(
       ready: () => ready,
       log,
     });
-    const localHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
-    const url = `${scheme}://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
     log.info({ url, publicUrl }, 'regql listening');
 
     return {

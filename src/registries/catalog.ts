@@ -47,9 +47,14 @@ export class RegistryCatalog {
   private readonly cas = new Map<string, string>();
   private readonly adapters = new Map<string, RegistryAdapter>();
 
+  /**
+   * `localUrls` are other addresses regql answers on (127.0.0.1:port): pull specs naming them are
+   * the integrated registry too.
+   */
   constructor(
     config: Config,
     publicUrl: string,
+    localUrls: string[],
     private readonly store: RegistryStore,
     private readonly plugins: PluginRegistry,
     private readonly deps: PluginDeps,
@@ -68,7 +73,11 @@ export class RegistryCatalog {
       url: publicUrl,
       insecure: publicUrl.startsWith('http:'),
     };
-    this.fixed = [integrated, ...presets, ...configured].map((r) => entry(r, true));
+    const integratedEntry = entry(integrated, true);
+    integratedEntry.hosts = [
+      ...new Set([...integratedEntry.hosts, ...localUrls.map((u) => new URL(u).host)]),
+    ];
+    this.fixed = [integratedEntry, ...[...presets, ...configured].map((r) => entry(r, true))];
   }
 
   async list(): Promise<RegistryEntry[]> {

@@ -142,6 +142,23 @@ export class RegistryContentStore {
     return rows.map((r) => r.tag);
   }
 
+  /** Tags with their digests, in lexical order after `last`, one more than `n`. */
+  async taggedDigests(
+    repository: string,
+    n: number,
+    last: string | null,
+  ): Promise<{ tag: string; digest: string; updatedAt: string }[]> {
+    const rows = await this.db
+      .selectFrom('registry_tags')
+      .select(['tag', 'digest', 'updated_at'])
+      .where('repository', '=', repository)
+      .$if(last !== null, (q) => q.where('tag', '>', last as string))
+      .orderBy('tag')
+      .limit(n + 1)
+      .execute();
+    return rows.map((r) => ({ tag: r.tag, digest: r.digest, updatedAt: r.updated_at }));
+  }
+
   async repositoryExists(repository: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('registry_blobs')

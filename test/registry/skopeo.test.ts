@@ -140,4 +140,44 @@ describe('the integrated registry with a real client (skopeo)', () => {
       ]),
     ).rejects.toThrow();
   });
+
+  it('federates itself: Registry(name: "integrated") lists its repositories, tags and images', async () => {
+    const res = await server.raw(
+      '{ registry(name: "integrated") { health { ok } repositories(first: 10) { edges { node { name tags(first: 10) { edges { node { name digest image { architecture manifests { architecture } } } } } } } } } }',
+    );
+    expect(res.errors).toBeUndefined();
+    const repos = (
+      res.data as {
+        registry: {
+          repositories: {
+            edges: {
+              node: {
+                name: string;
+                tags: {
+                  edges: {
+                    node: {
+                      name: string;
+                      digest: string;
+                      image: {
+                        architecture: string | null;
+                        manifests: { architecture: string }[] | null;
+                      };
+                    };
+                  }[];
+                };
+              };
+            }[];
+          };
+        };
+      }
+    ).registry.repositories.edges.map((e) => e.node);
+    expect(repos.map((r) => r.name)).toEqual(['team-a/app', 'team-a/copy', 'team-a/multi']);
+    const multi = repos.find((r) => r.name === 'team-a/multi')!.tags.edges[0].node;
+    expect(multi.image.manifests!.map((m) => m.architecture)).toEqual(['amd64', 'arm64']);
+    expect(repos[0].tags.edges[0].node.image.architecture).toBe('amd64');
+    const byPullSpec = await server.raw(`{ image(pullSpec: "${host}/team-a/app:v1") { digest } }`);
+    expect((byPullSpec.data as { image: { digest: string } }).image.digest).toBe(
+      repos[0].tags.edges[0].node.digest,
+    );
+  });
 });
