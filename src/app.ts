@@ -41,6 +41,7 @@ import { TokenCache } from './oci/client/token-cache';
 import { transportDefaults } from './oci/client/transport';
 import { RegistryTokens } from './registry/access';
 import { BlobStore } from './registry/blob-store';
+import { collectGarbage } from './registry/gc';
 import { PushProvisioning } from './registry/push-provisioning';
 import { registryApi } from './registry/registry-api';
 import { tokenEndpoint } from './registry/token-endpoint';
@@ -49,6 +50,7 @@ import { RegistryCatalog } from './registries/catalog';
 import { ImageReader } from './registries/image-reader';
 import { CredentialStore } from './store/credential-store';
 import { RegistryContentStore } from './store/registry-content-store';
+import { RegistryGcStore } from './store/registry-gc-store';
 import { StreamStatusStore } from './store/stream-status-store';
 import { AliasPropagation } from './streams/alias-propagation';
 import { Importer } from './streams/importer';
@@ -190,6 +192,8 @@ export async function startApp(
       importer,
       tagger: new Tagger(store.db, bus, lock, importer, aliases, imports.maxRevisions),
       countImport,
+      collectGarbage: (graceMs) =>
+        collectGarbage(blobStore, new RegistryGcStore(store.db), graceMs, log),
       bus,
       publicUrl,
       publicHost: new URL(publicUrl).host,

@@ -83,6 +83,7 @@ const configSchema = z
           ])
           .default([]),
         tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
+        gcGraceSeconds: z.coerce.number().int().min(0).default(3600),
       })
       .strict()
       .prefault({}),
@@ -126,6 +127,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
   REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
   REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],
+  REGQL_GC_GRACE_SECONDS: ['registry', 'gcGraceSeconds'],
   REGQL_IMPORT_INTERVAL_SECONDS: ['imports', 'intervalSeconds'],
   REGQL_IMPORT_RATE_PER_MINUTE: ['imports', 'ratePerMinute'],
   REGQL_IMPORT_REGISTRY_CONCURRENCY: ['imports', 'perRegistryConcurrency'],

@@ -10,12 +10,18 @@ import { createLogger } from './server/logger';
 import { openStore } from './store/open-store';
 import { TokenStore } from './store/token-store';
 import Keyv from 'keyv';
+import { join } from 'node:path';
+import { BlobStore } from './registry/blob-store';
+import { collectGarbage } from './registry/gc';
+import { RegistryGcStore } from './store/registry-gc-store';
 
 const usage = `usage:
   regql serve [--config FILE]
       run the gateway (GraphQL on /graphql, health on /healthz and /readyz, metrics on /metrics)
   regql token create --namespace NS --role viewer|editor|admin [--description TEXT] [--config FILE]
       print a new token (NS "*" with role admin makes a cluster admin)
+  regql gc [--grace-seconds N] [--config FILE]
+      remove integrated-registry blobs no manifest references (younger ones stay)
 
 Configuration: defaults < YAML file (--config) < environment (REGQL_*); see the README.`;
 
@@ -71,6 +77,25 @@ async function createToken(
   }
 }
 
+async function gc(config: Config, graceSeconds: number): Promise<void> {
+  const store = await openStore(config.dataDir);
+  try {
+    const blobs = new BlobStore(join(config.dataDir, 'registry'));
+    await blobs.init();
+    const result = await collectGarbage(
+      blobs,
+      new RegistryGcStore(store.db),
+      graceSeconds * 1000,
+      createLogger('warn'),
+    );
+    process.stdout.write(
+      `removed ${result.removedBlobs} blobs (${result.freedBytes} bytes), kept ${result.keptBlobs}\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -80,6 +105,7 @@ async function main(argv: string[]): Promise<void> {
       namespace: { type: 'string', short: 'n' },
       role: { type: 'string', short: 'r' },
       description: { type: 'string', short: 'd' },
+      'grace-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,6 +126,12 @@ async function main(argv: string[]): Promise<void> {
       role,
       values.description ?? 'created with regql token create',
     );
+  }
+  if (command === 'gc') {
+    const grace = Number(values['grace-seconds'] ?? config.registry.gcGraceSeconds);
+    if (!Number.isInteger(grace) || grace < 0)
+      throw new ConfigError('--grace-seconds must be a whole number of seconds');
+    return gc(config, grace);
   }
   throw new ConfigError(`unknown command "${positionals.join(' ')}"\n${usage}`);
 }

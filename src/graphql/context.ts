@@ -9,6 +9,7 @@ import type { StreamStatusStore } from '../store/stream-status-store';
 import type { Importer } from '../streams/importer';
 import type { Tagger } from '../streams/tagger';
 import type { Vault } from '../auth/vault';
+import type { GcResult } from '../registry/gc';
 import type { RegistryBrowser } from '../registries/browser';
 import type { RegistryCatalog } from '../registries/catalog';
 import { createLoaders, type Loaders } from './loaders';
@@ -23,6 +24,8 @@ export interface Services {
   importer: Importer;
   tagger: Tagger;
   countImport: (status: string, trigger: 'api' | 'schedule') => void;
+  /** Garbage collection of the integrated registry's blobs. */
+  collectGarbage: (graceMs: number) => Promise<GcResult>;
   registries: RegistryCatalog;
   vault: Vault;
   browser: RegistryBrowser;

@@ -9,6 +9,7 @@ import {
 import { buildSchema } from 'type-graphql';
 import { CredentialResolver } from './resolvers/credential.resolver';
 import { EventResolver } from './resolvers/event.resolver';
+import { GarbageCollectionResolver } from './resolvers/garbage-collection.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { ImageResolver } from './resolvers/image.resolver';
 import { ImageStreamTagResolver } from './resolvers/image-stream-tag.resolver';
@@ -75,6 +76,7 @@ export async function buildRegqlSchema(): Promise<GraphQLSchema> {
       IdentityResolver,
       EventResolver,
       WebhookResolver,
+      GarbageCollectionResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     validate: false,

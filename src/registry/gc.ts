@@ -1,0 +1,42 @@
+import { stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { RegistryGcStore } from '../store/registry-gc-store';
+import type { BlobStore } from './blob-store';
+
+export interface GcResult {
+  removedBlobs: number;
+  freedBytes: number;
+  keptBlobs: number;
+}
+
+/**
+ * Removes blobs no manifest references. Safe while pushes continue: a blob linked to a
+ * repository (uploaded) or written within `graceMs` is kept, since a manifest naming it may be
+ * on its way, and each candidate is checked again right before it goes.
+ */
+export async function collectGarbage(
+  blobs: BlobStore,
+  store: RegistryGcStore,
+  graceMs: number,
+  log: Logger,
+  now = Date.now(),
+): Promise<GcResult> {
+  const result: GcResult = { removedBlobs: 0, freedBytes: 0, keptBlobs: 0 };
+  const cutoff = now - graceMs;
+  for await (const digest of blobs.digests()) {
+    const link = await store.newestLink(digest);
+    const written = (await stat(blobs.blobPath(digest))).mtimeMs;
+    const young = written > cutoff || (link !== null && Date.parse(link) > cutoff);
+    if (young || (await store.referenced(digest))) {
+      result.keptBlobs += 1;
+      continue;
+    }
+    const size = (await blobs.size(digest)) ?? 0;
+    await store.unlinkEverywhere(digest);
+    await blobs.deleteBlob(digest);
+    result.removedBlobs += 1;
+    result.freedBytes += size;
+  }
+  log.info(result, 'garbage collection');
+  return result;
+}

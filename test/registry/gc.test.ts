@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli';
+import { buildImage, skopeo, skopeoCopy } from '../helpers/images';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
+
+async function registryToken(server: TestServer, scope: string): Promise<string> {
+  const res = await fetch(
+    `${server.url}/auth/token?service=regql&scope=${encodeURIComponent(scope)}`,
+    {
+      headers: { authorization: `Basic ${Buffer.from(`gc:${ADMIN_TOKEN}`).toString('base64')}` },
+    },
+  );
+  return ((await res.json()) as { token: string }).token;
+}
+
+const collect = (server: TestServer, grace: number) =>
+  server.raw(
+    `mutation { collectGarbage(graceSeconds: ${grace}) { removedBlobs freedBytes keptBlobs } }`,
+  );
+
+describe('garbage collection of the integrated registry', () => {
+  it('removes what no manifest references, keeps what is young or in use, while the rest still pulls', async () => {
+    const server = await startTestServer();
+    const host = new URL(server.url).host;
+    const creds = { username: 'x', password: ADMIN_TOKEN };
+    try {
+      const old = await buildImage({ marker: 'old' });
+      const kept = await buildImage({ marker: 'kept' });
+      await skopeoCopy(`oci:${old.layout}:${old.tag}`, `docker://${host}/team-a/gc:old`, {
+        destCreds: creds,
+      });
+      await skopeoCopy(`oci:${kept.layout}:${kept.tag}`, `docker://${host}/team-a/gc:kept`, {
+        destCreds: creds,
+      });
+      const token = await registryToken(server, 'repository:team-a/gc:pull,push,delete');
+      const deleted = await fetch(`${server.url}/v2/team-a/gc/manifests/${old.descriptor.digest}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(deleted.status).toBe(202);
+
+      const young = (await collect(server, 3600)).data as {
+        collectGarbage: { removedBlobs: number };
+      };
+      expect(young.collectGarbage.removedBlobs).toBe(0);
+      const sweep = (await collect(server, 0)).data as {
+        collectGarbage: { removedBlobs: number; freedBytes: number; keptBlobs: number };
+      };
+      const oldManifest = JSON.parse(
+        readFileSync(join(old.layout, 'blobs', 'sha256', old.descriptor.digest.slice(7)), 'utf8'),
+      ) as { layers: { size: number }[]; config: { size: number } };
+      expect(sweep.collectGarbage.removedBlobs).toBe(3);
+      expect(sweep.collectGarbage.freedBytes).toBe(
+        old.descriptor.size + oldManifest.config.size + oldManifest.layers[0].size,
+      );
+      expect(sweep.collectGarbage.keptBlobs).toBe(3);
+
+      const inspected = JSON.parse(
+        await skopeo([
+          'inspect',
+          '--tls-verify=false',
+          `--creds=x:${ADMIN_TOKEN}`,
+          `docker://${host}/team-a/gc:kept`,
+        ]),
+      ) as { Digest: string };
+      expect(inspected.Digest).toBe(kept.descriptor.digest);
+      const gone = await fetch(`${server.url}/v2/team-a/gc/manifests/old`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(gone.status).toBe(404);
+      const denied = await server.raw('mutation { collectGarbage { removedBlobs } }', {}, null);
+      expect(denied.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('runs from the command line on a data directory, and stored blobs hash to their names', async () => {
+    const server = await startTestServer();
+    const host = new URL(server.url).host;
+    const image = await buildImage({ marker: 'cli' });
+    await skopeoCopy(`oci:${image.layout}:${image.tag}`, `docker://${host}/team-a/cli:v1`, {
+      destCreds: { username: 'x', password: ADMIN_TOKEN },
+    });
+    const dataDir = server.dataDir;
+    await server.app.close();
+    const run = runCli(['gc', '--grace-seconds', '0'], { REGQL_DATA_DIR: dataDir });
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toMatch(/^removed 0 blobs \(0 bytes\), kept 3$/m);
+    const blobFile = join(
+      dataDir,
+      'registry',
+      'blobs',
+      'sha256',
+      image.descriptor.digest.slice(7, 9),
+      image.descriptor.digest.slice(7),
+    );
+    expect(`sha256:${createHash('sha256').update(readFileSync(blobFile)).digest('hex')}`).toBe(
+      image.descriptor.digest,
+    );
+  });
+});
