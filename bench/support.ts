@@ -1,6 +1,15 @@
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -425,3 +434,35 @@ export const skopeoRow = (
 /** The report's last lines when anything was wrong (none when nothing was). */
 export const verificationLines = (problems: string[]) =>
   problems.length > 0 ? ['', 'VERIFICATION FAILED:', ...problems.map((p) => `  ${p}`)] : [];
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** utime + stime of a running process, in seconds (CLK_TCK from `getconf`). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces; utime and stime
+  // are fields 14 and 15 of the whole line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** A memory line of /proc/<pid>/status (VmRSS: now, VmHWM: peak), in MiB. */
+export function processMemoryMib(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1];
+  if (kb === undefined) throw new SetupError(`no ${key} in /proc/${pid}/status`);
+  return Number(kb) / 1024;
+}
+
+/** The pid of this process's one child running `command` (as /proc/<pid>/comm names it). */
+export function childPidNamed(command: string): number {
+  const children = readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+  );
+  const named = children.filter(
+    (pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command.slice(0, 15),
+  );
+  if (named.length !== 1)
+    throw new SetupError(`${named.length} child processes run ${command}, not one`);
+  return Number(named[0]);
+}

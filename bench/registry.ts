@@ -1,0 +1,619 @@
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomFill } from 'node:crypto';
+import {
+  createReadStream,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { request } from 'undici';
+import { startDockerRegistry } from '../test/helpers/docker-registry';
+import { freePort } from '../test/helpers/processes';
+import {
+  SetupError,
+  buildWithTsc,
+  childPidNamed,
+  elapsed,
+  getText,
+  processCpuSeconds,
+  processMemoryMib,
+  randomAdminToken,
+  releaseResources,
+  runBenchmark,
+  startRegql,
+  verificationLines,
+  waitReady,
+  type Resources,
+} from './support';
+
+/**
+ * The integrated registry (regql's /v2) against docker-registry, moving one 1 GiB image of four
+ * 256 MiB layers of random bytes, RUNS times each, every run to a fresh repository:
+ *
+ * - skopeo: `copy` from an OCI layout to the registry, then back into a fresh OCI layout, with a
+ *   private, empty blob-info cache (so no blob is skipped or mounted; its --debug output is
+ *   checked for that) and --preserve-digests (so skopeo moves the blobs as they are rather than
+ *   gzipping them); skopeo uploads each blob as POST, one streaming PATCH, then PUT;
+ * - raw HTTP (undici): each blob uploaded monolithically (POST, then PUT ?digest= streaming the
+ *   file), one after the other, then the manifest; the pull GETs the manifest and each blob in
+ *   turn, hashing as it reads.
+ *
+ * docker-registry runs without auth; regql with its admin token, as a bearer token from
+ * /auth/token. Each server's CPU time (utime + stime) and peak RSS (VmHWM) come from /proc.
+ *
+ *   npx ts-node --transpile-only bench/registry.ts
+ *
+ * It needs about 1 GiB for the layout, 1 GiB per server for what they store and 1 GiB at a time
+ * for what skopeo pulls, all in one temp directory removed at the end.
+ */
+
+const MIB = 1024 * 1024;
+const LAYER_COUNT = 4;
+/** BENCH_LAYER_MIB (default 256) makes a smaller image, for trying the benchmark out. */
+const LAYER_BYTES = Number(process.env.BENCH_LAYER_MIB || 256) * MIB;
+const CHUNK_BYTES = 4 * MIB;
+const RUNS = 3;
+const NAMESPACE = 'bench';
+const TAG = 'v1';
+const SKOPEO_TIMEOUT_MS = 600_000;
+const TRANSFER_TIMEOUT_MS = 600_000;
+const GOAL_PULL_RATIO = 1;
+const GOAL_PUSH_RATIO = 2;
+const GOAL_PEAK_RSS_MIB = 200;
+const ADMIN_TOKEN = randomAdminToken();
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
+/** Where skopeo keeps its blob-info cache when it runs as root, whatever its HOME. */
+const ROOT_BLOB_INFO_CACHE = '/var/lib/containers/cache';
+
+const SERVERS = ['docker-registry', 'regql'] as const;
+type ServerName = (typeof SERVERS)[number];
+const METHODS = ['skopeo', 'raw HTTP'] as const;
+type Method = (typeof METHODS)[number];
+const DIRECTIONS = ['push', 'pull'] as const;
+type Direction = (typeof DIRECTIONS)[number];
+
+interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+interface Layout {
+  dir: string;
+  manifest: Buffer;
+  manifestDigest: string;
+  /** The config, then the layers: what a push uploads and a pull reads back. */
+  blobs: Descriptor[];
+  /** All blob bytes, the manifest aside: what MiB/s is counted over. */
+  bytes: number;
+}
+
+interface Server {
+  name: ServerName;
+  url: string;
+  host: string;
+  pid: number;
+  /** skopeo's --src-creds / --dest-creds, if the server needs any. */
+  creds?: string;
+}
+
+/** One push or pull: how long it took and how much CPU the server spent meanwhile. */
+interface Sample {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const blobPath = (layoutDir: string, digest: string) =>
+  join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Writes `size` random bytes into the layout's blobs, streaming and hashing; returns the digest. */
+async function writeRandomBlob(layoutDir: string, size: number): Promise<string> {
+  const temp = join(layoutDir, 'blobs', 'writing.tmp');
+  const file = await open(temp, 'w');
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  try {
+    for (let written = 0; written < size; written += CHUNK_BYTES) {
+      const part = chunk.subarray(0, Math.min(CHUNK_BYTES, size - written));
+      await promisify(randomFill)(part);
+      hash.update(part);
+      await file.write(part);
+    }
+  } finally {
+    await file.close();
+  }
+  const digest = `sha256:${hash.digest('hex')}`;
+  await rename(temp, blobPath(layoutDir, digest));
+  return digest;
+}
+
+/** Builds the OCI layout: LAYER_COUNT random layers, a config naming them, a manifest, tag TAG. */
+async function buildLayout(dir: string): Promise<Layout> {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  const layers: Descriptor[] = [];
+  for (let i = 0; i < LAYER_COUNT; i++) {
+    const digest = await writeRandomBlob(dir, LAYER_BYTES);
+    layers.push({ mediaType: OCI_LAYER, digest, size: LAYER_BYTES });
+  }
+  const putJson = (value: object) => {
+    const bytes = Buffer.from(JSON.stringify(value));
+    writeFileSync(blobPath(dir, sha256(bytes)), bytes);
+    return bytes;
+  };
+  const configBytes = putJson({
+    architecture: 'amd64',
+    os: 'linux',
+    config: { Labels: { 'io.regql.bench': 'registry' } },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+  });
+  const config = { mediaType: OCI_CONFIG, digest: sha256(configBytes), size: configBytes.length };
+  const manifest = putJson({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
+  const manifestDigest = sha256(manifest);
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: OCI_MANIFEST,
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': TAG },
+        },
+      ],
+    }),
+  );
+  const blobs = [config, ...layers];
+  return { dir, manifest, manifestDigest, blobs, bytes: blobs.reduce((n, b) => n + b.size, 0) };
+}
+
+/** The sha256 digest of a file, read as a stream. */
+async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * Runs skopeo --debug with a private HOME and a fresh, empty blob-info cache. As root, skopeo
+ * keeps that cache in ROOT_BLOB_INFO_CACHE whatever its HOME, so it runs in its own mount
+ * namespace with an empty directory bound over that one. Resolves to skopeo's debug output.
+ */
+function skopeoWithEmptyCache(workDir: string, running: Set<ChildProcess>) {
+  let calls = 0;
+  return (args: string[]) => {
+    const home = join(workDir, `skopeo-${++calls}`);
+    mkdirSync(join(home, 'cache'), { recursive: true });
+    const env = { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_RUNTIME_DIR: home };
+    const asRoot = process.getuid?.() === 0;
+    const [command, argv] = asRoot
+      ? [
+          'unshare',
+          [
+            '--mount',
+            '--propagation',
+            'private',
+            'sh',
+            '-c',
+            `mkdir -p ${ROOT_BLOB_INFO_CACHE} && mount --bind "$0" ${ROOT_BLOB_INFO_CACHE} && exec skopeo "$@"`,
+            join(home, 'cache'),
+            '--debug',
+            ...args,
+          ],
+        ]
+      : ['skopeo', ['--debug', ...args]];
+    return new Promise<string>((done, fail) => {
+      const child = execFile(
+        command,
+        argv,
+        { env, timeout: SKOPEO_TIMEOUT_MS, maxBuffer: 64 * MIB },
+        (err, _stdout, stderr) => {
+          running.delete(child);
+          rmSync(home, { recursive: true, force: true });
+          if (err)
+            fail(new Error(`skopeo ${args.join(' ')}: ${err.message}\n${stderr.slice(-4000)}`));
+          else done(stderr);
+        },
+      );
+      running.add(child);
+    });
+  };
+}
+
+/** What in skopeo's --debug output says a blob was not moved (reused, mounted or skipped). */
+const skippedBlobLines = (debug: string) =>
+  debug
+    .split('\n')
+    .filter((line) => /Skipping blob|already present|Trying to reuse|mount=sha256/i.test(line));
+
+/** Authorization for `repository`: none when /v2/ answers 200, else a token by its challenge. */
+async function authHeaders(server: Server, repository: string): Promise<Record<string, string>> {
+  const base = await request(`${server.url}/v2/`);
+  await base.body.dump();
+  if (base.statusCode === 200) return {};
+  const challenge = String(base.headers['www-authenticate'] ?? '');
+  const param = (key: string) => new RegExp(`${key}="([^"]*)"`).exec(challenge)?.[1];
+  const realm = param('realm');
+  if (base.statusCode !== 401 || !/^Bearer /i.test(challenge) || !realm)
+    throw new SetupError(`${server.name}: GET /v2/ answered ${base.statusCode} "${challenge}"`);
+  const tokenUrl = new URL(realm);
+  // The realm names the public host (localhost): ask the address the server listens on instead.
+  tokenUrl.host = server.host;
+  tokenUrl.searchParams.set('service', param('service') ?? '');
+  tokenUrl.searchParams.set('scope', `repository:${repository}:pull,push`);
+  const basic = Buffer.from(server.creds ?? '').toString('base64');
+  const res = await request(tokenUrl, { headers: { authorization: `Basic ${basic}` } });
+  const body = await res.body.text();
+  const token = res.statusCode === 200 ? (JSON.parse(body) as { token?: string }).token : null;
+  if (!token)
+    throw new SetupError(`${server.name}: GET ${tokenUrl} answered ${res.statusCode} ${body}`);
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Fails with the request and the whole answer unless the status is `expected`. */
+async function expectStatus(
+  what: string,
+  res: Awaited<ReturnType<typeof request>>,
+  expected: number,
+): Promise<void> {
+  if (res.statusCode === expected) return void (await res.body.dump());
+  const body = await res.body.text();
+  throw new Error(
+    `${what}: HTTP ${res.statusCode} (expected ${expected}), headers ${JSON.stringify(res.headers)}, body ${body.slice(0, 2000)}`,
+  );
+}
+
+/** Uploads every blob monolithically (POST, then PUT ?digest= with the file), then the manifest. */
+async function rawPush(
+  server: Server,
+  repository: string,
+  layout: Layout,
+  headers: Record<string, string>,
+): Promise<void> {
+  const options = {
+    headers,
+    headersTimeout: TRANSFER_TIMEOUT_MS,
+    bodyTimeout: TRANSFER_TIMEOUT_MS,
+  };
+  for (const blob of layout.blobs) {
+    const started = await request(`${server.url}/v2/${repository}/blobs/uploads/`, {
+      ...options,
+      method: 'POST',
+    });
+    const location = started.headers.location;
+    await expectStatus(`${server.name}: POST /v2/${repository}/blobs/uploads/`, started, 202);
+    if (typeof location !== 'string') throw new Error(`${server.name}: POST gave no Location`);
+    const put = new URL(location, server.url);
+    put.searchParams.set('digest', blob.digest);
+    const finished = await request(put, {
+      ...options,
+      method: 'PUT',
+      headers: {
+        ...headers,
+        'content-type': 'application/octet-stream',
+        'content-length': String(blob.size),
+      },
+      body: createReadStream(blobPath(layout.dir, blob.digest)),
+    });
+    await expectStatus(`${server.name}: PUT ${put.pathname}?digest=${blob.digest}`, finished, 201);
+  }
+  const manifest = await request(`${server.url}/v2/${repository}/manifests/${TAG}`, {
+    ...options,
+    method: 'PUT',
+    headers: { ...headers, 'content-type': OCI_MANIFEST },
+    body: layout.manifest,
+  });
+  await expectStatus(`${server.name}: PUT /v2/${repository}/manifests/${TAG}`, manifest, 201);
+}
+
+/** GETs the manifest, then each blob it names, hashing as it reads; returns what differs. */
+async function rawPull(
+  server: Server,
+  repository: string,
+  layout: Layout,
+  headers: Record<string, string>,
+): Promise<string[]> {
+  const options = {
+    headers,
+    headersTimeout: TRANSFER_TIMEOUT_MS,
+    bodyTimeout: TRANSFER_TIMEOUT_MS,
+  };
+  const problems: string[] = [];
+  const res = await request(`${server.url}/v2/${repository}/manifests/${TAG}`, {
+    ...options,
+    headers: { ...headers, accept: OCI_MANIFEST },
+  });
+  if (res.statusCode !== 200) {
+    await expectStatus(`${server.name}: GET /v2/${repository}/manifests/${TAG}`, res, 200);
+  }
+  const manifestBytes = Buffer.from(await res.body.arrayBuffer());
+  if (sha256(manifestBytes) !== layout.manifestDigest)
+    problems.push(`manifest hashes to ${sha256(manifestBytes)}, not ${layout.manifestDigest}`);
+  const manifest = JSON.parse(manifestBytes.toString('utf8')) as {
+    config: Descriptor;
+    layers: Descriptor[];
+  };
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    const got = await request(`${server.url}/v2/${repository}/blobs/${blob.digest}`, options);
+    if (got.statusCode !== 200) {
+      await expectStatus(`${server.name}: GET /v2/${repository}/blobs/${blob.digest}`, got, 200);
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of got.body) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    const digest = `sha256:${hash.digest('hex')}`;
+    if (digest !== blob.digest || size !== blob.size)
+      problems.push(`blob ${blob.digest}: read ${size} bytes hashing to ${digest}`);
+  }
+  const names = (blobs: Descriptor[]) => blobs.map((b) => b.digest).join(',');
+  if (names([manifest.config, ...manifest.layers]) !== names(layout.blobs))
+    problems.push('the manifest names other blobs than were pushed');
+  return problems;
+}
+
+/** Checks a layout skopeo pulled into: the same manifest, every blob whole; returns what differs. */
+async function checkPulledLayout(dir: string, layout: Layout): Promise<string[]> {
+  const problems: string[] = [];
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
+    manifests: Descriptor[];
+  };
+  const digests = index.manifests.map((m) => m.digest);
+  if (digests.length !== 1 || digests[0] !== layout.manifestDigest)
+    problems.push(`index.json names ${digests.join(', ')}, not ${layout.manifestDigest}`);
+  const manifest = readFileSync(blobPath(dir, layout.manifestDigest), { flag: 'r' });
+  if (!manifest.equals(layout.manifest)) problems.push('the pulled manifest differs');
+  for (const blob of layout.blobs) {
+    const path = blobPath(dir, blob.digest);
+    const size = statSync(path, { throwIfNoEntry: false })?.size;
+    if (size !== blob.size) problems.push(`blob ${blob.digest}: ${size ?? 'no'} bytes`);
+    else if ((await fileDigest(path)) !== blob.digest)
+      problems.push(`blob ${blob.digest}: the file hashes to something else`);
+  }
+  return problems;
+}
+
+async function startServers(workDir: string, res: Resources): Promise<Server[]> {
+  log('building src/ and plugins/ with tsc');
+  const outDir = buildWithTsc(workDir, ['src', 'plugins']);
+  log('starting docker-registry and regql');
+  const registry = (res.registry = await startDockerRegistry());
+  const port = await freePort();
+  const regql = startRegql({ outDir, workDir, port, adminToken: ADMIN_TOKEN, args: ['serve'] });
+  res.regql.push(regql);
+  const regqlUrl = `http://127.0.0.1:${port}`;
+  await waitReady(regql, async () => (await getText(`${regqlUrl}/readyz`)).status === 200);
+  if (regql.process.pid === undefined) throw new SetupError('regql has no pid');
+  return [
+    { name: 'docker-registry', ...registry, pid: childPidNamed('docker-registry') },
+    {
+      name: 'regql',
+      url: regqlUrl,
+      host: `127.0.0.1:${port}`,
+      pid: regql.process.pid,
+      creds: `any:${ADMIN_TOKEN}`,
+    },
+  ];
+}
+
+type Samples = Map<string, Sample[]>;
+const sampleKey = (server: ServerName, method: Method, direction: Direction) =>
+  `${server} ${method} ${direction}`;
+
+/** Runs `work`, timing it and reading the server's CPU time around it. */
+async function measure(
+  samples: Samples,
+  server: Server,
+  method: Method,
+  direction: Direction,
+  work: () => Promise<unknown>,
+): Promise<Sample> {
+  const cpu = processCpuSeconds(server.pid);
+  const start = performance.now();
+  await work();
+  const sample = { seconds: elapsed(start), cpuSeconds: processCpuSeconds(server.pid) - cpu };
+  const key = sampleKey(server.name, method, direction);
+  samples.set(key, [...(samples.get(key) ?? []), sample]);
+  return sample;
+}
+
+/** One run against one server: skopeo push and pull, then raw HTTP push and pull. */
+async function runOnce(
+  run: number,
+  server: Server,
+  layout: Layout,
+  workDir: string,
+  samples: Samples,
+  skopeo: (args: string[]) => Promise<string>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const label = `${server.name} run ${run}`;
+  const mibps = (s: Sample) => `${(layout.bytes / MIB / s.seconds).toFixed(0)} MiB/s`;
+  const creds = (flag: string) => (server.creds ? [`--${flag}-creds`, server.creds] : []);
+
+  const skopeoRepo = `${NAMESPACE}/skopeo-${run}`;
+  let debug = '';
+  const push = await measure(samples, server, 'skopeo', 'push', async () => {
+    debug = await skopeo([
+      'copy',
+      '--preserve-digests',
+      '--dest-tls-verify=false',
+      ...creds('dest'),
+      `oci:${layout.dir}:${TAG}`,
+      `docker://${server.host}/${skopeoRepo}:${TAG}`,
+    ]);
+  });
+  const skipped = skippedBlobLines(debug);
+  if (skipped.length > 0)
+    problems.push(`${label}: skopeo push skipped blobs: ${skipped.slice(0, 3).join(' | ')}`);
+  const uploaded = debug.match(/Upload of layer sha256:[0-9a-f]+ complete/g)?.length ?? 0;
+  if (uploaded !== layout.blobs.length)
+    problems.push(`${label}: skopeo uploaded ${uploaded} blobs, not ${layout.blobs.length}`);
+  const pulledDir = join(workDir, `pulled-${server.name}-${run}`);
+  const pull = await measure(samples, server, 'skopeo', 'pull', async () => {
+    debug = await skopeo([
+      'copy',
+      '--preserve-digests',
+      '--src-tls-verify=false',
+      ...creds('src'),
+      `docker://${server.host}/${skopeoRepo}:${TAG}`,
+      `oci:${pulledDir}:${TAG}`,
+    ]);
+  });
+  problems.push(
+    ...(await checkPulledLayout(pulledDir, layout)).map((p) => `${label} skopeo: ${p}`),
+  );
+  rmSync(pulledDir, { recursive: true, force: true });
+  log(`${label}: skopeo push ${mibps(push)}, pull ${mibps(pull)}`);
+
+  const rawRepo = `${NAMESPACE}/raw-${run}`;
+  const headers = await authHeaders(server, rawRepo);
+  const rawPushed = await measure(samples, server, 'raw HTTP', 'push', () =>
+    rawPush(server, rawRepo, layout, headers),
+  );
+  let pullProblems: string[] = [];
+  const rawPulled = await measure(samples, server, 'raw HTTP', 'pull', async () => {
+    pullProblems = await rawPull(server, rawRepo, layout, headers);
+  });
+  problems.push(...pullProblems.map((p) => `${label} raw HTTP: ${p}`));
+  log(`${label}: raw HTTP push ${mibps(rawPushed)}, pull ${mibps(rawPulled)}`);
+  return problems;
+}
+
+const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
+
+function report(figures: {
+  registryVersion: string;
+  layout: Layout;
+  samples: Samples;
+  peakRss: Record<ServerName, number>;
+  rssAfterRuns: Record<ServerName, number[]>;
+  problems: string[];
+}): void {
+  const { layout, samples, peakRss } = figures;
+  const of = (server: ServerName, method: Method, direction: Direction) =>
+    samples.get(sampleKey(server, method, direction)) ?? [];
+  const speeds = (s: Sample[]) => s.map((x) => layout.bytes / MIB / x.seconds);
+  const speed = (server: ServerName, method: Method, direction: Direction) =>
+    median(speeds(of(server, method, direction)));
+  const ratio = (method: Method, direction: Direction) =>
+    speed('regql', method, direction) / speed('docker-registry', method, direction);
+  const cpu = (server: ServerName, method: Method, direction: Direction) =>
+    of(server, method, direction).reduce((sum, s) => sum + s.cpuSeconds, 0);
+  const cell = (server: ServerName, method: Method, direction: Direction) =>
+    `${speed(server, method, direction).toFixed(0)} (${speeds(of(server, method, direction))
+      .map((v) => v.toFixed(0))
+      .join(', ')})`;
+
+  const row = (cells: string[], widths = [10, 6, 24, 24, 13]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const cpuRow = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(12))).join('  ');
+  const gib = layout.bytes / 1024 / MIB;
+  const lines = [
+    '',
+    `registry benchmark: one image of ${LAYER_COUNT} x ${LAYER_BYTES / MIB} MiB random layers (${(layout.bytes / MIB).toFixed(1)} MiB with its config), ${RUNS} runs per server and method, each to a fresh repository`,
+    `servers: ${figures.registryVersion} (no auth) and regql's /v2 (admin token, bearer from /auth/token), on loopback`,
+    '',
+    'MiB/s, median of 3 (the runs in brackets):',
+    row(['method', 'dir', 'docker-registry', 'regql', 'regql/docker']),
+    ...METHODS.flatMap((method) =>
+      DIRECTIONS.map((direction) =>
+        row([
+          method,
+          direction,
+          cell('docker-registry', method, direction),
+          cell('regql', method, direction),
+          `${ratio(method, direction).toFixed(2)} x`,
+        ]),
+      ),
+    ),
+    '',
+    `server CPU seconds, summed over the ${RUNS} runs (${(RUNS * gib).toFixed(2)} GiB each way per method):`,
+    cpuRow(['server', 'skopeo push', 'skopeo pull', 'raw push', 'raw pull', 'total']),
+    ...SERVERS.map((server) => {
+      const parts = METHODS.flatMap((m) => DIRECTIONS.map((d) => cpu(server, m, d)));
+      const total = parts.reduce((a, b) => a + b, 0);
+      return cpuRow([server, ...parts.map((v) => v.toFixed(2)), total.toFixed(2)]);
+    }),
+    '',
+    `peak RSS (VmHWM): ${SERVERS.map((s) => `${s} ${peakRss[s].toFixed(1)} MiB`).join(', ')}`,
+    ...SERVERS.map(
+      (s) =>
+        `${s} VmRSS after each run: ${figures.rssAfterRuns[s].map((v) => v.toFixed(1)).join(', ')} MiB`,
+    ),
+    '',
+    'goals:',
+    ...METHODS.map(
+      (m) =>
+        `  pull at least as fast as docker-registry (${m}): ${ratio(m, 'pull').toFixed(2)} x >= ${GOAL_PULL_RATIO} x: ${verdict(ratio(m, 'pull') >= GOAL_PULL_RATIO)}`,
+    ),
+    ...METHODS.map(
+      (m) =>
+        `  upload at least ${GOAL_PUSH_RATIO} x docker-registry (${m}): ${ratio(m, 'push').toFixed(2)} x: ${verdict(ratio(m, 'push') >= GOAL_PUSH_RATIO)}`,
+    ),
+    `  regql peak RSS under ${GOAL_PEAK_RSS_MIB} MiB: ${peakRss.regql.toFixed(1)} MiB: ${verdict(peakRss.regql < GOAL_PEAK_RSS_MIB)}`,
+    '',
+    figures.problems.length === 0
+      ? `verification: every pull (${RUNS * 2 * SERVERS.length}) gave back the pushed manifest and blob digests; skopeo skipped no blob`
+      : 'verification: see below',
+    ...verificationLines(figures.problems),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function run(workDir: string, res: Resources): Promise<boolean> {
+  const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^.* /, 'docker-registry ');
+  log(`writing a ${LAYER_COUNT} x ${LAYER_BYTES / MIB} MiB OCI layout`);
+  const layoutStart = performance.now();
+  const layout = await buildLayout(join(workDir, 'layout'));
+  log(`layout written in ${elapsed(layoutStart).toFixed(1)} s: ${layout.manifestDigest}`);
+  const servers = await startServers(workDir, res);
+  const skopeo = skopeoWithEmptyCache(workDir, res.skopeo);
+
+  const samples: Samples = new Map();
+  const problems: string[] = [];
+  const rssAfterRuns: Record<ServerName, number[]> = { 'docker-registry': [], regql: [] };
+  for (let n = 1; n <= RUNS; n++) {
+    for (const server of servers) {
+      problems.push(...(await runOnce(n, server, layout, workDir, samples, skopeo)));
+      rssAfterRuns[server.name].push(processMemoryMib(server.pid, 'VmRSS'));
+    }
+  }
+  const peak = (name: ServerName) =>
+    processMemoryMib(servers.find((s) => s.name === name)!.pid, 'VmHWM');
+  report({
+    registryVersion,
+    layout,
+    samples,
+    peakRss: { 'docker-registry': peak('docker-registry'), regql: peak('regql') },
+    rssAfterRuns,
+    problems,
+  });
+  return problems.length === 0;
+}
+
+const resources: Resources = { regql: [], skopeo: new Set() };
+runBenchmark(
+  'regql-bench-registry-',
+  (workDir) => run(workDir, resources),
+  () => releaseResources(resources),
+);
