@@ -34,8 +34,14 @@ const API_VERSION = { 'docker-distribution-api-version': 'registry/2.0' };
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
 
-const actionOf = (method: string) =>
-  method === 'GET' || method === 'HEAD' ? 'pull' : method === 'DELETE' ? 'delete' : 'push';
+/** Every upload request needs push (a client cancels with the token it pushed with). */
+function actionOf(route: Route, method: string): Action {
+  if (route.kind === 'uploads' || route.kind === 'upload') return 'push';
+  if (method === 'GET' || method === 'HEAD') return 'pull';
+  return method === 'DELETE' ? 'delete' : 'push';
+}
+
+const scopeActions: Record<Action, string> = { pull: 'pull', push: 'pull,push', delete: 'delete' };
 
 function pageParams(url: URL): { n: number; last: string | null } {
   const raw = url.searchParams.get('n');
@@ -45,22 +51,29 @@ function pageParams(url: URL): { n: number; last: string | null } {
   return { n: Math.min(n, PAGE_MAX), last: url.searchParams.get('last') };
 }
 
+/** The path as sent: URL parsing would resolve `..` and `%2e%2e` segments before they are checked. */
+const rawPath = (req: IncomingMessage) =>
+  (req.url ?? '/').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#]/)[0];
+
+/** Reads a body of at most `limit` bytes; past that, answers 413 and drops the connection. */
 function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new OciError(413, 'MANIFEST_INVALID', `a manifest may hold at most ${limit} bytes`, {
+      connection: 'close',
+    });
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit)
-    return Promise.reject(
-      new OciError(413, 'MANIFEST_INVALID', `a manifest may hold at most ${limit} bytes`),
-    );
+  if (declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new OciError(413, 'MANIFEST_INVALID', `a manifest may hold at most ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -100,7 +113,7 @@ export function registryApi(deps: RegistryApiDeps) {
     action: Action,
   ): asserts access is Access {
     if (access?.may(repository, action)) return;
-    const scope = `repository:${repository}:${action === 'pull' ? 'pull' : 'pull,push'}`;
+    const scope = `repository:${repository}:${scopeActions[action]}`;
     throw new OciError(
       401,
       'UNAUTHORIZED',
@@ -186,14 +199,20 @@ export function registryApi(deps: RegistryApiDeps) {
         return void res.end();
       }
     }
-    const id = await deps.blobs.startUpload(name);
     const digest = url.searchParams.get('digest');
+    if (digest) checkDigest(digest);
+    const id = await deps.blobs.startUpload(name);
     if (!digest) {
       res.writeHead(202, uploadHeaders(name, id, 0));
       return void res.end();
     }
-    await deps.blobs.append(id, req, contentLength(req));
-    await finishUpload(res, name, id, digest);
+    try {
+      await deps.blobs.append(id, req, contentLength(req));
+      await finishUpload(res, name, id, digest);
+    } catch (err) {
+      await deps.blobs.cancel(id);
+      throw err;
+    }
   }
 
   async function upload(
@@ -441,7 +460,7 @@ export function registryApi(deps: RegistryApiDeps) {
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     try {
-      const route = parseRoute(url.pathname);
+      const route = parseRoute(rawPath(req));
       if (!route) throw new OciError(404, 'NAME_UNKNOWN', `no endpoint ${url.pathname}`);
       const access = await accessOf(req);
       if (route.kind === 'base') {
@@ -459,7 +478,7 @@ export function registryApi(deps: RegistryApiDeps) {
       }
       if (route.kind === 'catalog') return await catalog(res, url, access);
       const method = req.method ?? 'GET';
-      require(access, route.name, actionOf(method));
+      require(access, route.name, actionOf(route, method));
       switch (route.kind) {
         case 'uploads':
           if (method !== 'POST')
