@@ -2,9 +2,11 @@ import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+/** Large reads and writes: fewer system calls and socket writes per GiB than Node's 64 KiB default. */
+const IO_CHUNK = 1024 * 1024;
 const uploadIdPattern = /^[0-9a-f-]{36}$/;
 const sha256Pattern = /^sha256:[a-f0-9]{64}$/;
 
@@ -59,7 +61,7 @@ export class BlobStore {
   }
 
   read(digest: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.blobPath(digest), range);
+    return createReadStream(this.blobPath(digest), { ...range, highWaterMark: IO_CHUNK });
   }
 
   readAll(digest: string): Promise<Buffer> {
@@ -114,16 +116,17 @@ export class BlobStore {
     const state = await this.hashState(id, start);
     let received = 0;
     try {
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          received += chunk.length;
+          state.hash.update(chunk);
+          done(null, chunk);
+        },
+      });
       await pipeline(
         body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            received += chunk.length;
-            state.hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(file, { flags: 'a' }),
+        hashing,
+        createWriteStream(file, { flags: 'a', highWaterMark: IO_CHUNK }),
       );
       if (expectedLength !== undefined && received !== expectedLength) {
         throw new UploadError(
