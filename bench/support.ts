@@ -16,6 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { startDockerRegistry, type DockerRegistry } from '../test/helpers/docker-registry';
 import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
+import { mapLimited } from '../src/streams/map-limited';
+
+export { mapLimited };
 
 /** What the benchmarks share: building regql, running it and other servers as children, timing. */
 
@@ -50,24 +53,6 @@ export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 export const elapsed = (since: number) => (performance.now() - since) / 1000;
 
 export const randomAdminToken = () => `rgq_bench-admin-${randomBytes(16).toString('hex')}`;
-
-/** Runs `work` over `items` with at most `limit` at a time; the first failure rejects. */
-export async function pool<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /**
  * Compiles `sources` (paths relative to the repository root) with tsc into `workDir`/build, next
@@ -233,7 +218,7 @@ export async function seedRepository(
   parallel: number,
 ): Promise<Map<string, string>> {
   const tags = Array.from({ length: count }, (_, n) => seededTag(n));
-  const digests = await pool(tags, parallel, async (tag) => {
+  const digests = await mapLimited(tags, parallel, async (tag) => {
     const image = await pushSyntheticImage(registry.url, repository, tag, {
       labels: { 'io.regql.bench.tag': tag },
     });
@@ -400,7 +385,7 @@ export async function skopeoInspectAll(workDir: string, host: string, res: Resou
   const listed = JSON.parse(
     await skopeo(['list-tags', '--tls-verify=false', `docker://${host}/${REPOSITORY}`]),
   ) as { Tags: string[] };
-  const inspected = await pool(listed.Tags, PARALLEL, async (tag) => {
+  const inspected = await mapLimited(listed.Tags, PARALLEL, async (tag) => {
     const out = await skopeo([
       'inspect',
       '--tls-verify=false',

@@ -9,7 +9,7 @@ import {
   getText,
   graphql,
   readMetrics,
-  pool,
+  mapLimited,
   randomAdminToken,
   releaseResources,
   reportHead,
@@ -158,7 +158,7 @@ async function bareClientSeconds(registry: DockerRegistry, tags: string[]): Prom
   };
   const started = performance.now();
   await get(`/v2/${REPOSITORY}/tags/list?n=${UPSTREAM_PAGE}`);
-  await pool(tags, PARALLEL, async (tag) => {
+  await mapLimited(tags, PARALLEL, async (tag) => {
     const manifest = JSON.parse(
       await get(`/v2/${REPOSITORY}/manifests/${tag}`, 'application/vnd.oci.image.manifest.v1+json'),
     ) as {

@@ -12,6 +12,7 @@ import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
 import type { AliasPropagation } from './alias-propagation';
 import { fetchImport, type Fetched } from './import-fetch';
+import { mapLimited } from './map-limited';
 import { importTargets, type ImportRequest } from './import-targets';
 import { nextEventId, recordImage, tagUpdated } from './record-image';
 import { streamLockKey, type KeyedLock } from './stream-lock';
@@ -43,23 +44,6 @@ export interface ImporterSettings {
 }
 
 const FETCH_CONCURRENCY = 8;
-
-async function mapLimited<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return results;
-}
 
 const sameSpec = (a: SpecTag | undefined, b: SpecTag) =>
   a !== undefined &&
