@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { hasRole, isClusterAdmin, type Identity, type Role } from '../auth/roles';
 import { assertDnsLabel } from '../domain/names';
+import { allowedActions } from '../registry/access';
 import type { Context } from './context';
 
 export function requireIdentity(ctx: Context): Identity {
@@ -35,4 +36,25 @@ export function requireClusterAdmin(ctx: Context): Identity {
     });
   }
   return identity;
+}
+
+/**
+ * The integrated registry holds namespaces' own images: browsing it needs the pull right in the
+ * repository's namespace (VIEWER, or a public namespace), like pulling does.
+ */
+export function mayBrowse(ctx: Context, registryKind: string, repository: string): boolean {
+  if (registryKind !== 'INTEGRATED') return true;
+  return allowedActions(
+    ctx.identity,
+    repository,
+    ctx.services.config.registry.publicNamespaces,
+  ).includes('pull');
+}
+
+export function requireBrowse(ctx: Context, registryKind: string, repository: string): void {
+  if (!mayBrowse(ctx, registryKind, repository)) {
+    throw new GraphQLError(`pulling from ${repository} needs VIEWER in its namespace`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
+  }
 }

@@ -180,4 +180,25 @@ describe('the integrated registry with a real client (skopeo)', () => {
       repos[0].tags.edges[0].node.digest,
     );
   });
+
+  it('shows another namespace nothing of the integrated registry', async () => {
+    const listed = await server.raw(
+      '{ registry(name: "integrated") { repositories(first: 10) { edges { node { name } } } } }',
+      {},
+      viewerOther.password,
+    );
+    expect(listed.data).toEqual({ registry: { repositories: { edges: [] } } });
+    const repo = await server.raw(
+      '{ registry(name: "integrated") { repository(name: "team-a/app") { name } } }',
+      {},
+      viewerOther.password,
+    );
+    expect(repo.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const image = await server.raw(
+      `{ image(pullSpec: "${host}/team-a/app:v1") { digest } }`,
+      {},
+      viewerOther.password,
+    );
+    expect(image.errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
 });

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { RegqlError } from '../../domain/errors';
 import type { Context } from '../context';
-import { requireIdentity } from '../guards';
+import { requireBrowse, requireIdentity } from '../guards';
 import { toImage } from '../to-image';
 import { Image, VulnerabilityReport } from '../types/image.type';
 
@@ -15,6 +15,7 @@ export class ImageResolver {
   async image(@Arg('pullSpec') pullSpec: string, @Ctx() ctx: Context): Promise<Image | null> {
     requireIdentity(ctx);
     const located = await ctx.services.browser.locate(pullSpec);
+    requireBrowse(ctx, located.registry.kind, located.repository);
     try {
       const summary = await ctx.loaders.images.load({ ...located, namespace: null });
       return toImage(summary, {

@@ -17,7 +17,7 @@ import type { RegistryEntry } from '../../registries/catalog';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
 import { RegistryKind } from '../enums';
-import { requireClusterAdmin, requireIdentity } from '../guards';
+import { mayBrowse, requireBrowse, requireClusterAdmin, requireIdentity } from '../guards';
 import { AddRegistryInput } from '../inputs/add-registry.input';
 import { RateLimit, Registry, RegistryHealth } from '../types/registry.type';
 import { Repository, RepositoryConnection } from '../types/repository.type';
@@ -153,18 +153,25 @@ export class RegistryResolver {
         { first: pageSize(first), after: decodeCursor(after) ?? null, query: query ?? null },
         await browser.credential(null, registry.entry, ''),
       );
-    const items = page.items.map((r) => ({
-      entry: registry.entry,
-      registry: registry.name,
-      name: r.name,
-      lastModified: r.lastModified ? new Date(r.lastModified) : null,
-    }));
+    const items = page.items
+      .filter((r) => mayBrowse(ctx, registry.kind, r.name))
+      .map((r) => ({
+        entry: registry.entry,
+        registry: registry.name,
+        name: r.name,
+        lastModified: r.lastModified ? new Date(r.lastModified) : null,
+      }));
     return toUpstreamConnection(items, page.next, (r) => r.name);
   }
 
   @FieldResolver(() => Repository, { nullable: true })
-  repository(@Root() registry: Registry, @Arg('name') name: string): Repository {
+  repository(
+    @Root() registry: Registry,
+    @Arg('name') name: string,
+    @Ctx() ctx: Context,
+  ): Repository {
     assertRepositoryName(name);
+    requireBrowse(ctx, registry.kind, name);
     return { entry: registry.entry, registry: registry.name, name, lastModified: null };
   }
 }
