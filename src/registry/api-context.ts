@@ -1,0 +1,60 @@
+import type { ServerResponse } from 'node:http';
+import type { Identities } from '../auth/identities';
+import type { Db } from '../store/database';
+import { RegistryContentStore } from '../store/registry-content-store';
+import { SERVICE, type Action, type RegistryTokens } from './access';
+import type { BlobStore } from './blob-store';
+import type { PushProvisioning } from './push-provisioning';
+
+export interface RegistryApiDeps {
+  db: Db;
+  blobs: BlobStore;
+  tokens: RegistryTokens;
+  identities: Identities;
+  pushes: PushProvisioning;
+  publicUrl: string;
+  publicNamespaces: readonly string[];
+}
+
+/** What the caller of one request may do, from a bearer token or basic credentials. */
+export interface Access {
+  may(repository: string, action: Action): boolean;
+  catalog: boolean;
+  subject: string | null;
+}
+
+/** What every handler of the /v2 API shares. */
+export interface ApiContext {
+  deps: RegistryApiDeps;
+  content: RegistryContentStore;
+  /** The `www-authenticate` value sending a client to the token endpoint for `scope`. */
+  challenge(scope?: string): string;
+}
+
+export function apiContext(deps: RegistryApiDeps): ApiContext {
+  return {
+    deps,
+    content: new RegistryContentStore(deps.db),
+    challenge: (scope) =>
+      `Bearer realm="${deps.publicUrl}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
+  };
+}
+
+export const API_VERSION = { 'docker-distribution-api-version': 'registry/2.0' };
+
+/** Answers 201 for content now stored at `location` under `digest`. */
+export function sendCreated(
+  res: ServerResponse,
+  location: string,
+  digest: string,
+  extraHeaders: Record<string, string> = {},
+): void {
+  res.writeHead(201, {
+    ...API_VERSION,
+    location,
+    'docker-content-digest': digest,
+    'content-length': 0,
+    ...extraHeaders,
+  });
+  res.end();
+}

@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { API_VERSION, type ApiContext } from './api-context';
+import { OciError } from './errors';
+
+/** GET, HEAD and DELETE of a blob linked to the repository `name`. */
+export async function blobs(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  digest: string,
+): Promise<void> {
+  if (req.method === 'DELETE') {
+    if (!(await ctx.content.unlinkBlob(name, digest)))
+      throw new OciError(404, 'BLOB_UNKNOWN', `no blob ${digest} in ${name}`);
+    res.writeHead(202, { ...API_VERSION, 'content-length': 0 });
+    return void res.end();
+  }
+  const size = await ctx.content.blobSize(name, digest);
+  if (size === null) throw new OciError(404, 'BLOB_UNKNOWN', `no blob ${digest} in ${name}`);
+  res.writeHead(200, {
+    ...API_VERSION,
+    'content-type': 'application/octet-stream',
+    'content-length': size,
+    'docker-content-digest': digest,
+  });
+  if (req.method === 'HEAD') return void res.end();
+  await pipeline(ctx.deps.blobs.read(digest), res);
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RegqlError } from '../domain/errors';
+import { sha256Digest } from '../oci/digest';
+import { MAX_MANIFEST_BYTES, parseManifest } from '../oci/manifest';
+import { manifestMediaTypes } from '../oci/media-types';
+import { API_VERSION, sendCreated, type ApiContext } from './api-context';
+import { OciError } from './errors';
+import type { Route } from './paths';
+
+/** Reads a body of at most `limit` bytes; past that, answers 413 and drops the connection. */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new OciError(413, 'MANIFEST_INVALID', `a manifest may hold at most ${limit} bytes`, {
+      connection: 'close',
+    });
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function resolveManifest(ctx: ApiContext, name: string, reference: string) {
+  const digest = reference.includes(':') ? reference : await ctx.content.tagDigest(name, reference);
+  const row = digest ? await ctx.content.manifest(name, digest) : undefined;
+  if (!row) throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
+  return row;
+}
+
+async function putManifest(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  reference: string,
+): Promise<void> {
+  const bytes = await readLimited(req, MAX_MANIFEST_BYTES);
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  let manifest;
+  try {
+    manifest = parseManifest(bytes, contentType || undefined);
+  } catch (err) {
+    if (err instanceof RegqlError)
+      throw new OciError(
+        400,
+        err.code === 'UPSTREAM_UNSUPPORTED' ? 'UNSUPPORTED' : 'MANIFEST_INVALID',
+        err.message.replace(/^invalid manifest: /, ''),
+      );
+    throw err;
+  }
+  const mediaType = (manifestMediaTypes as readonly string[]).includes(contentType)
+    ? contentType
+    : manifest.mediaType;
+  const digest = sha256Digest(bytes);
+  if (reference.includes(':') && reference !== digest)
+    throw new OciError(400, 'DIGEST_INVALID', `the manifest hashes to ${digest}, not ${reference}`);
+  const references =
+    manifest.kind === 'image'
+      ? [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]
+      : manifest.manifests.map((m) => m.digest);
+  const present = await ctx.content.present(name, references);
+  const missing = references.filter((d) => !present.has(d));
+  if (missing.length > 0)
+    throw new OciError(
+      400,
+      'MANIFEST_BLOB_UNKNOWN',
+      `the manifest names what ${name} does not hold: ${missing.slice(0, 5).join(', ')}`,
+    );
+  await ctx.deps.blobs.putBytes(digest, bytes);
+  await ctx.content.putManifest(
+    {
+      repository: name,
+      digest,
+      media_type: mediaType,
+      size: bytes.length,
+      artifact_type:
+        manifest.artifactType ?? (manifest.kind === 'image' ? manifest.config.mediaType : null),
+      subject: manifest.subject?.digest ?? null,
+      annotations: manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+      created_at: new Date().toISOString(),
+    },
+    references,
+  );
+  if (!reference.includes(':'))
+    await ctx.deps.pushes.tagPushed({ repository: name, tag: reference, digest });
+  sendCreated(
+    res,
+    `/v2/${name}/manifests/${digest}`,
+    digest,
+    manifest.subject ? { 'oci-subject': manifest.subject.digest } : {},
+  );
+}
+
+/** PUT, GET, HEAD and DELETE of a manifest by tag or digest. */
+export async function manifests(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { name, reference }: Extract<Route, { kind: 'manifest' }>,
+): Promise<void> {
+  if (req.method === 'PUT') return putManifest(ctx, req, res, name, reference);
+  if (req.method === 'DELETE') {
+    const removed = reference.includes(':')
+      ? await ctx.content.deleteManifest(name, reference)
+      : await ctx.content.deleteTag(name, reference);
+    if (!removed)
+      throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
+    res.writeHead(202, { ...API_VERSION, 'content-length': 0 });
+    return void res.end();
+  }
+  const row = await resolveManifest(ctx, name, reference);
+  const bytes = await ctx.deps.blobs.readAll(row.digest);
+  res.writeHead(200, {
+    ...API_VERSION,
+    'content-type': row.media_type,
+    'content-length': bytes.length,
+    'docker-content-digest': row.digest,
+  });
+  res.end(req.method === 'HEAD' ? undefined : bytes);
+}
