@@ -1,4 +1,3 @@
-import { notImplemented } from '../../src/domain/errors';
 import { parseManifest } from '../../src/oci/manifest';
 import { upstreamError } from '../../src/oci/upstream-error';
 import type { AdapterPage, IntegratedContent, RegistryPlugin } from '../plugin';
@@ -15,7 +14,8 @@ export const integratedPlugin: RegistryPlugin = {
   matches: () => false,
   create: (settings, deps) => {
     const integrated: IntegratedContent | undefined = deps.integrated;
-    if (!integrated) throw notImplemented('the integrated registry without its store');
+    if (!integrated)
+      throw new Error('the integrated plugin reads the integrated store: pass deps.integrated');
     const { content, blobs } = integrated;
     const digestOf = async (repository: string, reference: string) => {
       const digest = reference.includes(':')
