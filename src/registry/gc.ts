@@ -25,17 +25,16 @@ export async function collectGarbage(
   const cutoff = now - graceMs;
   for await (const digest of blobs.digests()) {
     const link = await store.newestLink(digest);
-    const written = (await stat(blobs.blobPath(digest))).mtimeMs;
-    const young = written > cutoff || (link !== null && Date.parse(link) > cutoff);
+    const file = await stat(blobs.blobPath(digest));
+    const young = file.mtimeMs > cutoff || (link !== null && Date.parse(link) > cutoff);
     if (young || (await store.referenced(digest))) {
       result.keptBlobs += 1;
       continue;
     }
-    const size = (await blobs.size(digest)) ?? 0;
     await store.unlinkEverywhere(digest);
     await blobs.deleteBlob(digest);
     result.removedBlobs += 1;
-    result.freedBytes += size;
+    result.freedBytes += file.size;
   }
   log.info(result, 'garbage collection');
   return result;

@@ -99,16 +99,8 @@ export class StreamStatusStore {
     return result;
   }
 
-  async latest(streamId: string, tag: string): Promise<TagEvent | undefined> {
-    const row = await this.db
-      .selectFrom('tag_events')
-      .selectAll()
-      .where('stream_id', '=', streamId)
-      .where('tag', '=', tag)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row && eventFromRow(row);
+  latest(streamId: string, tag: string): Promise<TagEvent | undefined> {
+    return this.at(streamId, tag, 0);
   }
 
   /** Entry `position` of the history, 0 being the current one. */

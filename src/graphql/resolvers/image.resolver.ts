@@ -1,8 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { RegqlError } from '../../domain/errors';
 import type { Context } from '../context';
 import { requireBrowse, requireIdentity } from '../guards';
-import { toImage } from '../to-image';
+import { nullIfNotFound, toImage } from '../to-image';
 import { Image, VulnerabilityReport } from '../types/image.type';
 
 @Resolver(() => Image)
@@ -16,17 +15,15 @@ export class ImageResolver {
     requireIdentity(ctx);
     const located = await ctx.services.browser.locate(pullSpec);
     requireBrowse(ctx, located.registry.kind, located.repository);
-    try {
-      const summary = await ctx.loaders.images.load({ ...located, namespace: null });
-      return toImage(summary, {
+    const summary = await nullIfNotFound(ctx.loaders.images.load({ ...located, namespace: null }));
+    return (
+      summary &&
+      toImage(summary, {
         registry: located.registry.name,
         repository: located.repository,
         namespace: null,
-      });
-    } catch (err) {
-      if (err instanceof RegqlError && err.code === 'UPSTREAM_NOT_FOUND') return null;
-      throw err;
-    }
+      })
+    );
   }
 
   @FieldResolver(() => VulnerabilityReport, {

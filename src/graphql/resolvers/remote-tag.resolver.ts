@@ -1,17 +1,11 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { toImage } from '../to-image';
+import { locatedIn, toImage } from '../to-image';
 import { Image } from '../types/image.type';
 import { RemoteTag } from '../types/repository.type';
 
 /** By digest when the listing told it (cached for good), else by tag. */
-const imageKey = (tag: RemoteTag) => ({
-  registry: tag.repository.entry,
-  host: tag.repository.entry.hosts[0],
-  repository: tag.repository.name,
-  reference: tag.knownDigest ?? tag.name,
-  namespace: null,
-});
+const imageKey = (tag: RemoteTag) => locatedIn(tag.repository, tag.knownDigest ?? tag.name);
 
 /** Digest and image come from one manifest read per tag, shared by both fields. */
 @Resolver(() => RemoteTag)

@@ -14,6 +14,7 @@ import { assertTag } from '../../domain/names';
 import { digestProblem } from '../../oci/reference';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
+import { locatedIn, nullIfNotFound } from '../to-image';
 import { requireClusterAdmin, requireRole } from '../guards';
 import {
   RemoteTag,
@@ -84,19 +85,10 @@ export class RepositoryResolver {
     @Ctx() ctx: Context,
   ): Promise<RemoteTag | null> {
     assertTag(name);
-    const located = {
-      registry: repository.entry,
-      host: repository.entry.hosts[0],
-      repository: repository.name,
-      reference: name,
-    };
-    try {
-      const digest = await ctx.services.browser.digest(null, located);
-      return { repository, name, knownDigest: digest, lastModified: null };
-    } catch (err) {
-      if (err instanceof RegqlError && err.code === 'UPSTREAM_NOT_FOUND') return null;
-      throw err;
-    }
+    const digest = await nullIfNotFound(
+      ctx.services.browser.digest(null, locatedIn(repository, name)),
+    );
+    return digest === null ? null : { repository, name, knownDigest: digest, lastModified: null };
   }
 
   @FieldResolver(() => [TagHistoryEntry], {

@@ -483,39 +483,8 @@ export interface Platform {
 export const layersSize = (manifest: ManifestJson) =>
   (manifest.layers ?? []).reduce((sum, layer) => sum + layer.size, 0);
 
-/** Runs `work` over `items` with at most `width` in flight, keeping order. */
-export async function mapLimited<T, R>(
-  items: T[],
-  width: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
-  return results;
-}
-
-/** Serialises async work per key. */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
-  }
-}
+export { mapLimited } from '../../../src/streams/map-limited';
+export { KeyedLock } from '../../../src/streams/stream-lock';
 
 /**
  * Answers `GET /v2/<name>/tags/list[?n=&last=]` from the full tag set, in lexical order with an
