@@ -21,6 +21,9 @@ import { Identities, type AdminBootstrap } from './auth/identities';
 import type { Identity } from './auth/roles';
 import { ConfigError, type Config } from './config';
 import { InProcessEventBus } from './events/event-bus';
+import { EventFeed } from './events/event-feed';
+import { EventLog } from './events/event-log';
+import { EventRetention } from './events/event-retention';
 import type { Context, Services } from './graphql/context';
 import { clientError } from './graphql/error-codes';
 import { buildRegqlSchema } from './graphql/schema';
@@ -149,6 +152,18 @@ export async function startApp(
       tagTtlMs,
     );
     const bus = new InProcessEventBus();
+    const eventLog = new EventLog(store.db);
+    const feed = new EventFeed(
+      eventLog,
+      bus,
+      { bufferSize: config.events.subscriberBuffer, pollMs: config.events.pollMs },
+      log,
+    );
+    await feed.start();
+    bus.onSignal((signal) => {
+      if (signal.kind === 'revoked') void identities.forgetCached();
+    });
+    const retention = new EventRetention(eventLog, config.events.retentionDays * 86_400_000, log);
     const { imports } = config;
     const schedule = {
       intervalMs: imports.intervalSeconds * 1000,
@@ -156,11 +171,11 @@ export async function startApp(
       maxBackoffMs: imports.maxBackoffSeconds * 1000,
     };
     const lock = new KeyedLock();
-    const aliases = new AliasPropagation(store.db, bus, lock, imports.maxRevisions, log);
+    const aliases = new AliasPropagation(store.db, feed, lock, imports.maxRevisions, log);
     const importer = new Importer(
       store.db,
       browser,
-      bus,
+      feed,
       lock,
       aliases,
       { maxRevisions: imports.maxRevisions, defaultPlatform: imports.defaultPlatform, schedule },
@@ -190,11 +205,12 @@ export async function startApp(
       vault,
       browser,
       importer,
-      tagger: new Tagger(store.db, bus, lock, importer, aliases, imports.maxRevisions),
+      tagger: new Tagger(store.db, feed, lock, importer, aliases, imports.maxRevisions),
       countImport,
       collectGarbage: (graceMs) =>
         collectGarbage(blobStore, new RegistryGcStore(store.db), graceMs, log),
-      bus,
+      feed,
+      eventLog,
       publicUrl,
       publicHost: new URL(publicUrl).host,
     };
@@ -224,11 +240,12 @@ export async function startApp(
     await apollo.start();
 
     scheduler.start();
+    retention.start();
     let ready = true;
     const registryTokens = new RegistryTokens(secretKey, config.registry.tokenTtlSeconds);
     const pushes = new PushProvisioning(
       store.db,
-      bus,
+      feed,
       lock,
       aliases,
       services.publicHost,
@@ -264,7 +281,10 @@ export async function startApp(
       close: async () => {
         ready = false;
         await scheduler.stop();
+        retention.stop();
         await apollo.stop();
+        await feed.stop();
+        await bus.close();
         await registries.close();
         await store.close();
       },

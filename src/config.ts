@@ -87,6 +87,14 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    events: z
+      .object({
+        retentionDays: z.coerce.number().min(0.001).default(7),
+        subscriberBuffer: z.coerce.number().int().min(1).max(100000).default(1000),
+        pollMs: z.coerce.number().int().min(50).default(1000),
+      })
+      .strict()
+      .prefault({}),
     cache: z
       .object({ tagTtlSeconds: z.coerce.number().int().min(0).default(30) })
       .strict()
@@ -135,6 +143,8 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_IMPORT_MAX_BACKOFF_SECONDS: ['imports', 'maxBackoffSeconds'],
   REGQL_MAX_REVISIONS: ['imports', 'maxRevisions'],
   REGQL_DEFAULT_PLATFORM: ['imports', 'defaultPlatform'],
+  REGQL_EVENT_RETENTION_DAYS: ['events', 'retentionDays'],
+  REGQL_EVENT_SUBSCRIBER_BUFFER: ['events', 'subscriberBuffer'],
   REGQL_LOG_LEVEL: ['logLevel'],
   REGQL_SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs'],
   REGQL_TLS_CERT: ['tls', 'cert'],

@@ -58,6 +58,11 @@ export class Identities {
     return true;
   }
 
+  /** Drops every cached lookup: another process has revoked a token. */
+  async forgetCached(): Promise<void> {
+    await this.cache.clear();
+  }
+
   /**
    * Makes sure a cluster admin exists: the configured admin token, or on the very first start a
    * generated one written to a 0600 file under the data directory (never to the log).

@@ -50,10 +50,13 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  private fail(err: Error): void {
+  /** Ends the queue at once with `err`, dropping what it holds. */
+  fail(err: Error): void {
+    if (this.done) return;
     this.error = err;
     this.items.length = 0;
     const reject = this.failWaiting;
+    this.waiting = this.failWaiting = null;
     this.close();
     reject?.(err);
   }

@@ -1,59 +1,32 @@
-import { RegqlError } from '../domain/errors';
-import { AsyncQueue } from './async-queue';
-import type { RegistryEvent } from './registry-event';
+/**
+ * What crosses process boundaries. Events themselves live in the log (the store every process
+ * shares); the bus only says "the log has grown" or "this token is gone", so each process reads
+ * the log in id order and no event can overtake another on the way.
+ */
+export type BusSignal = { kind: 'appended' } | { kind: 'revoked'; tokenId: string };
 
 export interface EventBus {
-  publish(event: RegistryEvent): void;
-  /** Every event published from now on, until the iterator is returned. */
-  subscribe(accept: (event: RegistryEvent) => boolean): AsyncIterableIterator<RegistryEvent>;
-  subscriberCount(): number;
+  signal(signal: BusSignal): void;
+  /** Signals from this process and, for a shared bus, from every other; returns the unsubscribe. */
+  onSignal(listener: (signal: BusSignal) => void): () => void;
+  close(): Promise<void>;
 }
 
-/** The in-process bus: fan-out to bounded per-subscriber queues. */
+/** The default bus: one process, listeners called synchronously. */
 export class InProcessEventBus implements EventBus {
-  private readonly subscribers = new Set<{
-    accept: (e: RegistryEvent) => boolean;
-    queue: AsyncQueue<RegistryEvent>;
-  }>();
+  private readonly listeners = new Set<(signal: BusSignal) => void>();
 
-  constructor(private readonly bufferSize = 1000) {}
-
-  publish(event: RegistryEvent): void {
-    for (const subscriber of this.subscribers) {
-      if (subscriber.accept(event)) subscriber.queue.push(event);
-    }
+  signal(signal: BusSignal): void {
+    for (const listener of this.listeners) listener(signal);
   }
 
-  subscribe(accept: (event: RegistryEvent) => boolean): AsyncIterableIterator<RegistryEvent> {
-    let lastDelivered: string | null = null;
-    const subscriber = {
-      accept,
-      queue: new AsyncQueue<RegistryEvent>(
-        this.bufferSize,
-        () =>
-          new RegqlError(
-            'SUBSCRIBER_TOO_SLOW',
-            `subscriber fell more than ${this.bufferSize} events behind; resume with after: ${lastDelivered ?? 'null'}`,
-          ),
-        () => this.subscribers.delete(subscriber),
-      ),
-    };
-    this.subscribers.add(subscriber);
-    const queue = subscriber.queue;
-    return {
-      next: async () => {
-        const result = await queue.next();
-        if (!result.done) lastDelivered = result.value.id;
-        return result;
-      },
-      return: () => queue.return(),
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+  onSignal(listener: (signal: BusSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  subscriberCount(): number {
-    return this.subscribers.size;
+  close(): Promise<void> {
+    this.listeners.clear();
+    return Promise.resolve();
   }
 }

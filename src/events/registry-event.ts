@@ -8,6 +8,7 @@ export const eventTypes = [
 export type EventType = (typeof eventTypes)[number];
 
 export interface RegistryEvent {
+  /** Position in the event log: a decimal integer, strictly increasing in commit order. */
   id: string;
   type: EventType;
   occurredAt: string;
@@ -20,6 +21,9 @@ export interface RegistryEvent {
   previousDigest: string | null;
   message: string | null;
 }
+
+/** An event before the log has given it its id. */
+export type EventDraft = Omit<RegistryEvent, 'id'>;
 
 export interface EventFilter {
   namespace?: string | null;
@@ -34,4 +38,10 @@ export function matchesFilter(event: RegistryEvent, filter: EventFilter): boolea
   if (filter.tag && event.tag !== filter.tag) return false;
   if (filter.types && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
   return true;
+}
+
+/** What an event is about, for ordering deliveries: the image stream, else the repository. */
+export function eventSubject(event: EventDraft): string {
+  if (event.namespace && event.stream) return `${event.namespace}/${event.stream}`;
+  return `${event.registry ?? ''}/${event.repository ?? ''}`;
 }

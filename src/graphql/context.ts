@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Identities } from '../auth/identities';
 import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
-import type { EventBus } from '../events/event-bus';
+import type { EventFeed } from '../events/event-feed';
+import type { EventLog } from '../events/event-log';
 import type { Db } from '../store/database';
 import type { ImageStreamStore } from '../store/image-stream-store';
 import type { StreamStatusStore } from '../store/stream-status-store';
@@ -33,7 +34,9 @@ export interface Services {
   publicUrl: string;
   /** host[:port] of publicUrl: the integrated registry's name in pull specs. */
   publicHost: string;
-  bus: EventBus;
+  /** This process's live view of the event log. */
+  feed: EventFeed;
+  eventLog: EventLog;
 }
 
 export interface Context {

@@ -1,10 +1,9 @@
-import type { EventBus } from '../events/event-bus';
-import type { RegistryEvent } from '../events/registry-event';
+import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
 import { inTransaction } from '../store/stores';
 import type { AliasPropagation } from '../streams/alias-propagation';
-import { nextEventId, recordImage, tagUpdated } from '../streams/record-image';
+import { recordImage, tagUpdated } from '../streams/record-image';
 import { streamLockKey, type KeyedLock } from '../streams/stream-lock';
 
 export interface TagPush {
@@ -16,12 +15,13 @@ export interface TagPush {
 /**
  * A push by tag moves the registry tag and, in the same transaction, the image stream's tag
  * (created on demand: the pusher holds EDITOR, which may create streams): a new history entry
- * pointing at `<integrated host>/<ns>/<stream>@<digest>`. IMAGE_PUSHED and TAG_UPDATED follow.
+ * pointing at `<integrated host>/<ns>/<stream>@<digest>`, and the IMAGE_PUSHED and TAG_UPDATED
+ * events that report it.
  */
 export class PushProvisioning {
   constructor(
     private readonly db: Db,
-    private readonly bus: EventBus,
+    private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
     private readonly aliases: AliasPropagation,
     private readonly publicHost: string,
@@ -68,26 +68,24 @@ export class PushProvisioning {
           now,
           this.maxRevisions,
         );
+        await trx.events.append({
+          type: 'IMAGE_PUSHED',
+          occurredAt: now,
+          namespace,
+          stream: name,
+          tag: push.tag,
+          registry: 'integrated',
+          repository: push.repository,
+          digest: push.digest,
+          previousDigest: recorded?.previous?.image ?? null,
+          message: null,
+        });
+        if (recorded)
+          await trx.events.append(tagUpdated(stream, push.tag, recorded, now, 'pushed'));
         return { stream, recorded };
       }),
     );
-    const pushed: RegistryEvent = {
-      id: nextEventId(),
-      type: 'IMAGE_PUSHED',
-      occurredAt: now,
-      namespace,
-      stream: name,
-      tag: push.tag,
-      registry: 'integrated',
-      repository: push.repository,
-      digest: push.digest,
-      previousDigest: done.recorded?.previous?.image ?? null,
-      message: null,
-    };
-    this.bus.publish(pushed);
-    if (done.recorded) {
-      this.bus.publish(tagUpdated(done.stream, push.tag, done.recorded, now, 'pushed'));
-      await this.aliases.propagate(done.stream, [push.tag]);
-    }
+    this.announcer.appended();
+    if (done.recorded) await this.aliases.propagate(done.stream, [push.tag]);
   }
 }

@@ -17,6 +17,7 @@ import { clientError } from '../graphql/error-codes';
 import { queryLimitError } from '../graphql/query-limits';
 import { authenticate } from './authenticate';
 import { operationLabel, type Metrics } from './metrics';
+import { sharedSubscribe } from './shared-subscribe';
 
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
   identity: Identity | null;
@@ -47,6 +48,7 @@ export function attachWebSocket(
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema,
+      subscribe: sharedSubscribe,
       onConnect: async (ctx) => {
         const auth = await authenticate(services.identities, ctx.connectionParams?.authorization);
         if ('invalid' in auth) {
@@ -107,6 +109,11 @@ export function attachWebSocket(
         const errors = result.errors.map((e) => clientError(e, log));
         metrics.countErrors(errors);
         return { ...result, errors };
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        const mapped = errors.map((e) => clientError(e, log));
+        metrics.countErrors(mapped);
+        return mapped;
       },
       onComplete: (ctx, id) => {
         if (openSubscriptions.delete(`${ctx.extra.request.socket.remotePort}:${id}`))

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 
 export interface TokenTable {
   id: string;
@@ -110,6 +110,67 @@ export interface RegistryTagTable {
   updated_at: string;
 }
 
+export interface EventTable {
+  id: Generated<number>;
+  type: string;
+  occurred_at: string;
+  namespace: string | null;
+  stream: string | null;
+  tag: string | null;
+  registry: string | null;
+  repository: string | null;
+  digest: string | null;
+  previous_digest: string | null;
+  message: string | null;
+}
+
+export interface EventLogStateTable {
+  name: string;
+  value: number;
+}
+
+export interface WebhookReceiverTable {
+  id: string;
+  kind: string;
+  namespace: string;
+  secret_hash: string;
+  created_at: string;
+}
+
+/** Deliveries a receiver has taken, so that a redelivery is recognized until it expires. */
+export interface WebhookSeenTable {
+  receiver_id: string;
+  dedupe_key: string;
+  expires_at: string;
+}
+
+export interface TriggerTable {
+  id: string;
+  namespace: string;
+  url: string;
+  stream: string | null;
+  tag: string | null;
+  types: string | null;
+  /** The HMAC key, sealed like credentials: it must be read back to sign. */
+  sealed_secret: string;
+  created_at: string;
+}
+
+export interface TriggerDeliveryTable {
+  id: Generated<number>;
+  trigger_id: string;
+  event_id: number;
+  subject: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  last_status_code: number | null;
+  next_attempt_at: string;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tokens: TokenTable;
   registries: RegistryTable;
@@ -122,6 +183,12 @@ export interface Database {
   registry_manifests: RegistryManifestTable;
   registry_manifest_refs: RegistryManifestRefTable;
   registry_tags: RegistryTagTable;
+  events: EventTable;
+  event_log_state: EventLogStateTable;
+  webhook_receivers: WebhookReceiverTable;
+  webhook_seen: WebhookSeenTable;
+  triggers: TriggerTable;
+  trigger_deliveries: TriggerDeliveryTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,3 +1,4 @@
+import { EventLog } from '../events/event-log';
 import type { Db } from './database';
 import { ImageStreamStore } from './image-stream-store';
 import { StreamStatusStore } from './stream-status-store';
@@ -7,12 +8,15 @@ export interface StreamStores {
   db: Db;
   imageStreams: ImageStreamStore;
   status: StreamStatusStore;
+  /** Events append in the transaction of the change they report. */
+  events: EventLog;
 }
 
 export const streamStoresOn = (db: Db): StreamStores => ({
   db,
   imageStreams: new ImageStreamStore(db),
   status: new StreamStatusStore(db),
+  events: new EventLog(db),
 });
 
 /** Runs `work` in one transaction: all of its writes land, or none. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ImageStream } from '../domain/image-stream';
-import type { EventBus } from '../events/event-bus';
+import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn } from '../store/stores';
 import { recordImage, tagUpdated } from './record-image';
@@ -15,7 +15,7 @@ const MAX_DEPTH = 10;
 export class AliasPropagation {
   constructor(
     private readonly db: Db,
-    private readonly bus: EventBus,
+    private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
     private readonly maxRevisions: number,
     private readonly log: Logger,
@@ -58,19 +58,21 @@ export class AliasPropagation {
                 new Date().toISOString(),
                 this.maxRevisions,
               );
-              return recorded && { target, recorded };
+              if (!recorded) return null;
+              await trx.events.append(
+                tagUpdated(
+                  target,
+                  follower.tag,
+                  recorded,
+                  recorded.event.created,
+                  `follows ${stream.namespace}/${stream.name}:${tag}`,
+                ),
+              );
+              return { target, recorded };
             }),
         );
         if (!moved) continue;
-        this.bus.publish(
-          tagUpdated(
-            moved.target,
-            follower.tag,
-            moved.recorded,
-            moved.recorded.event.created,
-            `follows ${stream.namespace}/${stream.name}:${tag}`,
-          ),
-        );
+        this.announcer.appended();
         await this.propagate(moved.target, [follower.tag], depth + 1);
       }
     }

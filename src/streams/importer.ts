@@ -4,8 +4,8 @@ import type { ImageStream, SpecTag } from '../domain/image-stream';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
-import type { EventBus } from '../events/event-bus';
-import type { RegistryEvent } from '../events/registry-event';
+import type { EventAnnouncer } from '../events/event-feed';
+import type { EventDraft } from '../events/registry-event';
 import type { Located, RegistryBrowser } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
 import type { Db } from '../store/database';
@@ -14,7 +14,7 @@ import type { AliasPropagation } from './alias-propagation';
 import { fetchImport, type Fetched } from './import-fetch';
 import { mapLimited } from './map-limited';
 import { importTargets, type ImportRequest } from './import-targets';
-import { nextEventId, recordImage, tagUpdated } from './record-image';
+import { recordImage, tagUpdated } from './record-image';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
 export type { ImportRequest };
@@ -63,7 +63,7 @@ export class Importer {
   constructor(
     private readonly db: Db,
     private readonly browser: RegistryBrowser,
-    private readonly bus: EventBus,
+    private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
     private readonly aliases: AliasPropagation,
     private readonly settings: ImporterSettings,
@@ -97,11 +97,11 @@ export class Importer {
       const images = await Promise.all(fetched.map((f) => this.preview(stores, stream, f)));
       return { stream, images, additionalTags, dryRun: true };
     }
-    const { outcome, events, changed } = await this.lock.run(
+    const { outcome, changed } = await this.lock.run(
       streamLockKey(request.namespace, request.stream),
       () => inTransaction(this.db, (trx) => this.apply(trx, request, fetched)),
     );
-    await this.announce(outcome.stream, events, changed);
+    await this.announce(outcome.stream, changed);
     return { ...outcome, additionalTags, dryRun: false };
   }
 
@@ -121,21 +121,17 @@ export class Importer {
       spec.lastImportedDigest,
     );
     const request = { namespace: stream.namespace, stream: stream.name };
-    const { outcome, events, changed } = await this.lock.run(
+    const { outcome, changed } = await this.lock.run(
       streamLockKey(stream.namespace, stream.name),
       () => inTransaction(this.db, (trx) => this.apply(trx, request, [fetched])),
     );
-    await this.announce(outcome.stream, events, changed);
+    await this.announce(outcome.stream, changed);
     return outcome.images[0]?.status ?? 'UNCHANGED';
   }
 
   /** After the commit and outside the stream's lock: subscribers, then the aliases of changed tags. */
-  private async announce(
-    stream: ImageStream | null,
-    events: RegistryEvent[],
-    changed: string[],
-  ): Promise<void> {
-    for (const event of events) this.bus.publish(event);
+  private async announce(stream: ImageStream | null, changed: string[]): Promise<void> {
+    this.announcer.appended();
     if (stream && changed.length > 0) await this.aliases.propagate(stream, changed);
   }
 
@@ -176,7 +172,6 @@ export class Importer {
     fetched: Fetched[],
   ): Promise<{
     outcome: Omit<ImportOutcome, 'additionalTags' | 'dryRun'>;
-    events: RegistryEvent[];
     changed: string[];
   }> {
     const now = new Date();
@@ -189,7 +184,6 @@ export class Importer {
         'CONFLICT',
         `image stream ${request.namespace}/${request.stream} changed during the import; retry`,
       );
-    const events: RegistryEvent[] = [];
     const changed: string[] = [];
     const images: TagImportResult[] = [];
     for (const f of fetched) {
@@ -219,7 +213,7 @@ export class Importer {
           iso,
         );
         images.push(this.failed(f));
-        events.push({
+        await stores.events.append({
           ...this.event('IMPORT_FAILED', stream, target.tag, f, iso),
           message: `${importFailureReason(f.error.code)}: ${f.error.message}`,
         });
@@ -260,11 +254,11 @@ export class Importer {
       });
       if (recorded) {
         changed.push(target.tag);
-        events.push({
+        await stores.events.append({
           ...this.event('IMAGE_IMPORTED', stream, target.tag, f, iso),
           digest: recorded.event.image,
         });
-        events.push(
+        await stores.events.append(
           tagUpdated(stream, target.tag, recorded, iso, `imported from ${target.pullSpec}`),
         );
       }
@@ -277,18 +271,17 @@ export class Importer {
       },
       'import',
     );
-    return { outcome: { stream, images }, events, changed };
+    return { outcome: { stream, images }, changed };
   }
 
   private event(
-    type: RegistryEvent['type'],
+    type: EventDraft['type'],
     stream: ImageStream,
     tag: string,
     f: Fetched,
     occurredAt: string,
-  ): RegistryEvent {
+  ): EventDraft {
     return {
-      id: nextEventId(),
       type,
       occurredAt,
       namespace: stream.namespace,

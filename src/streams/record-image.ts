@@ -1,5 +1,5 @@
 import type { ImageStream, TagEvent } from '../domain/image-stream';
-import type { RegistryEvent } from '../events/registry-event';
+import type { EventDraft } from '../events/registry-event';
 import type { StreamStores } from '../store/stores';
 
 export interface ImageChange {
@@ -38,23 +38,14 @@ export async function recordImage(
   return { event, previous, pruned };
 }
 
-let sequence = 0;
-
-/** An event id that sorts in publication order within this process. */
-export function nextEventId(now = Date.now()): string {
-  sequence = (sequence + 1) % 1_000_000;
-  return `${now.toString().padStart(14, '0')}-${sequence.toString().padStart(6, '0')}`;
-}
-
 export function tagUpdated(
   stream: ImageStream,
   tag: string,
   recorded: Recorded,
   occurredAt: string,
   message: string | null,
-): RegistryEvent {
+): EventDraft {
   return {
-    id: nextEventId(),
     type: 'TAG_UPDATED',
     occurredAt,
     namespace: stream.namespace,

@@ -2,7 +2,7 @@ import { invalidInput, notFound } from '../domain/errors';
 import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { parseTagSource } from '../domain/tag-source';
-import type { EventBus } from '../events/event-bus';
+import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
 import type { AliasPropagation } from './alias-propagation';
@@ -46,7 +46,7 @@ const plainSpec = (
 export class Tagger {
   constructor(
     private readonly db: Db,
-    private readonly bus: EventBus,
+    private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
     private readonly importer: Importer,
     private readonly aliases: AliasPropagation,
@@ -202,13 +202,15 @@ export class Tagger {
         if (!stream)
           throw notFound(`image stream ${target.namespace}/${target.stream} does not exist`);
         const recorded = await work(trx, stream);
-        return recorded && { stream, recorded };
+        if (!recorded) return null;
+        await trx.events.append(
+          tagUpdated(stream, target.tag, recorded, recorded.event.created, message),
+        );
+        return { stream, recorded };
       }),
     );
     if (!done) return;
-    this.bus.publish(
-      tagUpdated(done.stream, target.tag, done.recorded, done.recorded.event.created, message),
-    );
+    this.announcer.appended();
     await this.aliases.propagate(done.stream, [target.tag]);
   }
 }

@@ -7,8 +7,8 @@ describe('errors seen by clients', () => {
   it('carry the core error code over HTTP and WebSocket alike', async () => {
     const server = await startTestServer();
     try {
-      const http = await server.raw('{ triggers(namespace: "a") { id } }');
-      expect(errorCodes(http)).toEqual(['NOT_IMPLEMENTED']);
+      const http = await server.raw('{ events(after: "not-an-id") { edges { cursor } } }');
+      expect(errorCodes(http)).toEqual(['BAD_USER_INPUT']);
       const client = createClient({
         url: server.url.replace('http', 'ws') + '/graphql',
         webSocketImpl: WebSocket,
@@ -17,13 +17,13 @@ describe('errors seen by clients', () => {
       });
       const ws = await new Promise((resolve) =>
         client.subscribe(
-          { query: '{ triggers(namespace: "a") { id } }' },
+          { query: '{ events(after: "not-an-id") { edges { cursor } } }' },
           { next: resolve, error: resolve, complete: () => {} },
         ),
       );
       await client.dispose();
       expect(ws).toMatchObject({
-        errors: [{ message: http.errors![0].message, extensions: { code: 'NOT_IMPLEMENTED' } }],
+        errors: [{ message: http.errors![0].message, extensions: { code: 'BAD_USER_INPUT' } }],
       });
     } finally {
       await server.close();

@@ -1,13 +1,18 @@
-import type { EventBus } from '../../src/events/event-bus';
-import type { RegistryEvent } from '../../src/events/registry-event';
+import type { Services } from '../../src/graphql/context';
+import type { EventDraft, RegistryEvent } from '../../src/events/registry-event';
 
-/** Collects every event published on the bus from now on. */
-export function recordEvents(bus: EventBus): {
+/** Collects every event the feed delivers from now on, as an all-namespace subscriber would. */
+export function recordEvents(services: Pick<Services, 'feed'>): {
   events: RegistryEvent[];
   stop: () => Promise<void>;
 } {
   const events: RegistryEvent[] = [];
-  const iterator = bus.subscribe(() => true);
+  const iterator = services.feed.subscribe({
+    after: null,
+    filter: {},
+    readable: () => true,
+    tokenId: 'test-recorder',
+  });
   const pump = (async () => {
     for await (const event of iterator) events.push(event);
   })();
@@ -18,6 +23,27 @@ export function recordEvents(bus: EventBus): {
       await pump;
     },
   };
+}
+
+/** Appends an event to the log as a writer would, and announces it. */
+export async function logEvent(
+  services: Pick<Services, 'feed' | 'eventLog'>,
+  draft: Partial<EventDraft> & Pick<EventDraft, 'namespace'>,
+): Promise<RegistryEvent> {
+  const event = await services.eventLog.append({
+    type: 'TAG_UPDATED',
+    occurredAt: new Date().toISOString(),
+    stream: 'web',
+    tag: 'latest',
+    registry: null,
+    repository: null,
+    digest: `sha256:${'b'.repeat(64)}`,
+    previousDigest: null,
+    message: null,
+    ...draft,
+  });
+  services.feed.appended();
+  return event;
 }
 
 /** Waits (bounded) until `check` holds, polling every 50 ms. */

@@ -22,7 +22,7 @@ describe('the integrated registry with a real client (skopeo)', () => {
         .token;
     editor = { username: 'ci', password: await token('team-a', 'EDITOR') };
     viewerOther = { username: 'someone', password: await token('team-b', 'VIEWER') };
-    recorder = recordEvents(server.app.services.bus);
+    recorder = recordEvents(server.app.services);
   });
   afterAll(async () => {
     await recorder?.stop();

@@ -1,29 +1,13 @@
 import { createClient, type Client } from 'graphql-ws';
 import { print } from 'graphql';
 import WebSocket from 'ws';
-import type { RegistryEvent } from '../../src/events/registry-event';
 import {
   CreateTokenDocument,
   RegistryEventsDocument,
   type RegistryEventsSubscription,
 } from '../generated/graphql';
+import { logEvent } from '../helpers/events';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
-
-function event(id: string, namespace: string, stream = 'web'): RegistryEvent {
-  return {
-    id,
-    type: 'TAG_UPDATED',
-    occurredAt: new Date().toISOString(),
-    namespace,
-    stream,
-    tag: 'latest',
-    registry: null,
-    repository: null,
-    digest: `sha256:${'b'.repeat(64)}`,
-    previousDigest: null,
-    message: null,
-  };
-}
 
 function connect(server: TestServer, authorization?: string): Client {
   return createClient({
@@ -82,22 +66,26 @@ describe('graphql-ws on /graphql', () => {
       },
     );
     try {
-      await waitFor(() => server.app.services.bus.subscriberCount() === 1, 'the subscription');
+      await waitFor(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(/^regql_subscriptions_open 1$/m);
-      server.app.services.bus.publish(event('1', 'team-b'));
-      server.app.services.bus.publish(event('2', 'team-a'));
-      server.app.services.bus.publish(event('3', 'team-a', 'api'));
+      const services = server.app.services;
+      await logEvent(services, { namespace: 'team-b' });
+      const second = await logEvent(services, { namespace: 'team-a' });
+      const third = await logEvent(services, { namespace: 'team-a', stream: 'api' });
       await waitFor(() => received.length === 2, 'two events');
       expect(received.map((e) => [e.id, e.namespace, e.stream])).toEqual([
-        ['2', 'team-a', 'web'],
-        ['3', 'team-a', 'api'],
+        [second.id, 'team-a', 'web'],
+        [third.id, 'team-a', 'api'],
       ]);
     } finally {
       stop();
       await client.dispose();
     }
-    await waitFor(() => server.app.services.bus.subscriberCount() === 0, 'the subscription to end');
+    await waitFor(
+      () => server.app.services.feed.subscriberCount() === 0,
+      'the subscription to end',
+    );
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^regql_subscriptions_open 0$/m);
   });
@@ -117,12 +105,13 @@ describe('graphql-ws on /graphql', () => {
       },
     );
     try {
-      await waitFor(() => server.app.services.bus.subscriberCount() === 1, 'the subscription');
-      server.app.services.bus.publish(event('10', 'team-a', 'web'));
-      server.app.services.bus.publish({ ...event('11', 'team-a', 'api'), type: 'IMAGE_PUSHED' });
-      server.app.services.bus.publish(event('12', 'team-a', 'api'));
+      await waitFor(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
+      const services = server.app.services;
+      await logEvent(services, { namespace: 'team-a', stream: 'web' });
+      await logEvent(services, { namespace: 'team-a', stream: 'api', type: 'IMAGE_PUSHED' });
+      const wanted = await logEvent(services, { namespace: 'team-a', stream: 'api' });
       await waitFor(() => received.length === 1, 'one event');
-      expect(received).toEqual(['12']);
+      expect(received).toEqual([wanted.id]);
     } finally {
       stop();
       await client.dispose();

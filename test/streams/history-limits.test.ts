@@ -34,7 +34,7 @@ describe('history bounds and a schedule that survives restarts', () => {
 
   it('keeps at most maxRevisions entries per tag and says what it pruned', async () => {
     server = await startTestServer({ configFile, dataDir, env: { REGQL_MAX_REVISIONS: '3' } });
-    const recorder = recordEvents(server.app.services.bus);
+    const recorder = recordEvents(server.app.services);
     const host = registry.host;
     const digests: string[] = [];
     for (let i = 0; i < 5; i++) {

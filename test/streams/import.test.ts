@@ -64,7 +64,7 @@ describe('image streams: import, schedule, tag, roll back', () => {
         password: auth.password,
       },
     });
-    recorder = recordEvents(server.app.services.bus);
+    recorder = recordEvents(server.app.services);
   }, 60000);
   afterAll(async () => {
     await recorder?.stop();

@@ -8,10 +8,10 @@ import {
   Subscription,
   type SubscribeResolverData,
 } from 'type-graphql';
-import { hasRole } from '../../auth/roles';
-import { notImplemented } from '../../domain/errors';
-import { matchesFilter, type RegistryEvent as BusEvent } from '../../events/registry-event';
-import { connectionComplexity } from '../connection';
+import { ALL_NAMESPACES, hasRole, type Identity } from '../../auth/roles';
+import { invalidInput } from '../../domain/errors';
+import type { RegistryEvent as LogEvent } from '../../events/registry-event';
+import { connectionComplexity, pageSize, type ConnectionShape } from '../connection';
 import type { Context } from '../context';
 import { requireIdentity, requireRole } from '../guards';
 import { EventFilter } from '../inputs/event-filter.input';
@@ -19,42 +19,74 @@ import { RegistryEvent, RegistryEventConnection } from '../types/registry-event.
 
 type SubscribeData = SubscribeResolverData<unknown, { filter?: EventFilter | null }, Context>;
 
-function subscribeToEvents({ args, context }: SubscribeData): AsyncIterable<BusEvent> {
-  const filter = args.filter ?? {};
-  const identity = filter.namespace
-    ? requireRole(context, filter.namespace, 'VIEWER')
-    : requireIdentity(context);
-  if (filter.after) throw notImplemented('registryEvents with after (catch-up)');
-  return context.services.bus.subscribe(
-    (event) =>
-      event.namespace !== null &&
-      hasRole(identity, event.namespace, 'VIEWER') &&
-      matchesFilter(event, filter),
-  );
+/** Event ids are the log's positions; a connection cursor is the same id. */
+function eventPosition(after: string | null | undefined): number | null {
+  if (after === null || after === undefined) return null;
+  if (!/^\d{1,15}$/.test(after)) throw invalidInput('after must be an event id');
+  return Number(after);
+}
+
+function readerOf(ctx: Context, namespace: string | null | undefined): Identity {
+  return namespace ? requireRole(ctx, namespace, 'VIEWER') : requireIdentity(ctx);
+}
+
+const toGraphql = (event: LogEvent): RegistryEvent =>
+  ({ ...event, occurredAt: new Date(event.occurredAt) }) as RegistryEvent;
+
+function subscribeToEvents({ args, context }: SubscribeData): AsyncIterable<LogEvent> {
+  const { after, ...filter } = args.filter ?? {};
+  const identity = readerOf(context, filter.namespace);
+  return context.services.feed.subscribe({
+    after: eventPosition(after),
+    filter,
+    readable: (namespace) => hasRole(identity, namespace, 'VIEWER'),
+    tokenId: identity.id,
+  });
 }
 
 @Resolver(() => RegistryEvent)
 export class EventResolver {
-  @Query(() => RegistryEventConnection, { complexity: connectionComplexity })
-  events(
+  @Query(() => RegistryEventConnection, {
+    complexity: connectionComplexity,
+    description: 'The event log, oldest first; `after` takes an event id (every cursor is one)',
+  })
+  async events(
     @Arg('namespace', () => String, { nullable: true }) namespace: string | null,
-    @Arg('after', () => String, { nullable: true }) _after: string | null,
-    @Arg('first', () => Int, { nullable: true }) _first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Ctx() ctx: Context,
-  ): RegistryEventConnection {
-    if (namespace) requireRole(ctx, namespace, 'VIEWER');
-    else requireIdentity(ctx);
-    throw notImplemented('events');
+  ): Promise<ConnectionShape<RegistryEvent>> {
+    const identity = readerOf(ctx, namespace);
+    const limit = pageSize(first, 500);
+    const position = eventPosition(after) ?? 0;
+    const log = ctx.services.eventLog;
+    const pruned = await log.prunedThrough();
+    if (after !== null && position < pruned)
+      throw invalidInput(
+        `events after ${position} are past the log's retention; page from after: ${pruned}`,
+      );
+    const rows = await log.read({
+      after: position,
+      readable: namespace || identity.namespace === ALL_NAMESPACES ? null : [identity.namespace],
+      filter: { namespace },
+      limit: limit + 1,
+    });
+    const edges = rows.slice(0, limit).map((e) => ({ cursor: e.id, node: toGraphql(e) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+    };
   }
 
   @Subscription(() => RegistryEvent, {
     subscribe: subscribeToEvents,
-    description: 'Push and import events as they happen',
+    description:
+      'Events as they are logged. With filter.after, first everything logged after that id, then live, with no gap and no duplicate',
   })
   registryEvents(
-    @Root() event: BusEvent,
+    @Root() event: LogEvent,
     @Arg('filter', () => EventFilter, { nullable: true }) _filter: EventFilter | null,
   ): RegistryEvent {
-    return { ...event, occurredAt: new Date(event.occurredAt) } as RegistryEvent;
+    return toGraphql(event);
   }
 }

@@ -60,6 +60,7 @@ export class IdentityResolver {
     // A token the caller may not manage is reported exactly like one that does not exist.
     if (!target || !allowed) throw notFound(`no token ${id} that you may revoke`);
     await ctx.services.identities.revoke(id);
+    ctx.services.feed.revoke(id);
     return true;
   }
 }

@@ -3,6 +3,7 @@ import * as foundation from './001-foundation';
 import * as credentials from './002-credentials';
 import * as status from './003-image-stream-status';
 import * as integrated from './004-integrated-registry';
+import * as events from './005-events';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002-credentials': credentials,
   '003-image-stream-status': status,
   '004-integrated-registry': integrated,
+  '005-events': events,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import { RegqlError } from '../domain/errors';
+import { AsyncQueue } from './async-queue';
+import type { BusSignal, EventBus } from './event-bus';
+import type { EventLog } from './event-log';
+import { FeedSubscription } from './feed-subscription';
+import type { EventFilter, RegistryEvent } from './registry-event';
+
+export interface FeedSettings {
+  /** Events a subscriber may fall behind before its subscription ends. */
+  bufferSize: number;
+  /** How often the log is read without a signal: a safety net for a lost one. */
+  pollMs: number;
+}
+
+export interface SubscribeOptions {
+  /** Replay the log after this id first (a cursor from an earlier event); null: live only. */
+  after: number | null;
+  filter: EventFilter;
+  /** Namespaces whose events the subscriber may read; null: all. Checked for every event. */
+  readable: (namespace: string) => boolean;
+  /** The token behind the subscription: revoking it ends the subscription. */
+  tokenId: string;
+}
+
+/** What writers need: to say, after their commit, that the log has grown. */
+export interface EventAnnouncer {
+  appended(): void;
+}
+
+interface Subscriber {
+  options: SubscribeOptions;
+  queue: AsyncQueue<RegistryEvent>;
+}
+
+const READ_BATCH = 500;
+
+/**
+ * One reader of the event log per process. It follows the log in id order, woken by bus signals
+ * (and a slow poll), and fans every new event out to bounded per-subscriber queues; the same
+ * event object goes to every subscriber, so identical executions can be shared.
+ */
+export class EventFeed implements EventAnnouncer {
+  private position = 0;
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly listeners = new Set<(events: RegistryEvent[]) => void>();
+  private readonly revoked = new Set<string>();
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly bus: EventBus,
+    private readonly settings: FeedSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.position = await this.log.lastId();
+    this.unsubscribe = this.bus.onSignal((signal) => this.onSignal(signal));
+    this.timer = setInterval(() => void this.catchUp(), this.settings.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.reading;
+    for (const subscriber of this.subscribers) void subscriber.queue.return();
+  }
+
+  /** Call after a transaction that appended events has committed. */
+  appended(): void {
+    this.bus.signal({ kind: 'appended' });
+  }
+
+  revoke(tokenId: string): void {
+    this.bus.signal({ kind: 'revoked', tokenId });
+  }
+
+  /** In-process consumers (trigger delivery) that want every batch the feed reads. */
+  onEvents(listener: (events: RegistryEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  subscribe(options: SubscribeOptions): AsyncIterableIterator<RegistryEvent> {
+    if (this.revoked.has(options.tokenId))
+      throw new RegqlError('UNAUTHENTICATED', 'the token was revoked');
+    let subscription: FeedSubscription | null = null;
+    const subscriber: Subscriber = {
+      options,
+      queue: new AsyncQueue<RegistryEvent>(
+        this.settings.bufferSize,
+        () =>
+          new RegqlError(
+            'SUBSCRIBER_TOO_SLOW',
+            `subscriber fell more than ${this.settings.bufferSize} events behind; resume with after: ${subscription?.lastDelivered() ?? options.after ?? 'null'}`,
+          ),
+        () => this.subscribers.delete(subscriber),
+      ),
+    };
+    this.subscribers.add(subscriber);
+    subscription = new FeedSubscription(this.log, subscriber.queue, options, this.position);
+    return subscription;
+  }
+
+  subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  private onSignal(signal: BusSignal): void {
+    if (signal.kind === 'appended') {
+      void this.catchUp();
+      return;
+    }
+    this.revoked.add(signal.tokenId);
+    for (const subscriber of this.subscribers) {
+      if (subscriber.options.tokenId === signal.tokenId)
+        subscriber.queue.fail(new RegqlError('UNAUTHENTICATED', 'the token was revoked'));
+    }
+  }
+
+  /** Reads everything after the position; concurrent calls coalesce into one more read. */
+  private catchUp(): Promise<void> {
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = this.readLoop()
+      .catch((err: unknown) => this.logger.error({ err }, 'reading the event log failed'))
+      .finally(() => {
+        this.reading = null;
+      });
+    return this.reading;
+  }
+
+  private async readLoop(): Promise<void> {
+    do {
+      this.readAgain = false;
+      let batch: RegistryEvent[];
+      do {
+        batch = await this.log.read({
+          after: this.position,
+          readable: null,
+          filter: {},
+          limit: READ_BATCH,
+        });
+        if (batch.length > 0) this.dispatch(batch);
+      } while (batch.length === READ_BATCH);
+    } while (this.readAgain);
+  }
+
+  private dispatch(batch: RegistryEvent[]): void {
+    this.position = Number(batch[batch.length - 1].id);
+    for (const event of batch) {
+      for (const subscriber of this.subscribers) {
+        if (FeedSubscription.wants(subscriber.options, event)) subscriber.queue.push(event);
+      }
+    }
+    for (const listener of this.listeners) listener(batch);
+  }
+}

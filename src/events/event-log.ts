@@ -1,0 +1,171 @@
+import { sql } from 'kysely';
+import type { Db, EventTable } from '../store/database';
+import {
+  eventSubject,
+  type EventDraft,
+  type EventFilter,
+  type EventType,
+  type RegistryEvent,
+} from './registry-event';
+
+export interface LogQuery {
+  /** Events with a greater id; 0 for the oldest retained. */
+  after: number;
+  /** The namespaces the reader may see; null: every namespace. */
+  readable: readonly string[] | null;
+  filter: EventFilter;
+  limit: number;
+}
+
+type EventRow = Omit<EventTable, 'id'> & { id: number };
+
+function toEvent(row: EventRow): RegistryEvent {
+  return {
+    id: String(row.id),
+    type: row.type as EventType,
+    occurredAt: row.occurred_at,
+    namespace: row.namespace,
+    stream: row.stream,
+    tag: row.tag,
+    registry: row.registry,
+    repository: row.repository,
+    digest: row.digest,
+    previousDigest: row.previous_digest,
+    message: row.message,
+  };
+}
+
+const PRUNED_THROUGH = 'pruned_through';
+
+/**
+ * The durable event log. `append` runs inside the transaction of the change it reports, and in
+ * the same statement set queues a delivery for every trigger the event matches.
+ */
+export class EventLog {
+  constructor(private readonly db: Db) {}
+
+  async append(draft: EventDraft): Promise<RegistryEvent> {
+    const { id } = await this.db
+      .insertInto('events')
+      .values({
+        type: draft.type,
+        occurred_at: draft.occurredAt,
+        namespace: draft.namespace,
+        stream: draft.stream,
+        tag: draft.tag,
+        registry: draft.registry,
+        repository: draft.repository,
+        digest: draft.digest,
+        previous_digest: draft.previousDigest,
+        message: draft.message,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (draft.namespace) await this.queueDeliveries(id, draft);
+    return { id: String(id), ...draft };
+  }
+
+  async read(query: LogQuery): Promise<RegistryEvent[]> {
+    const { filter } = query;
+    let select = this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '>', query.after)
+      .orderBy('id')
+      .limit(query.limit);
+    if (query.readable) select = select.where('namespace', 'in', [...query.readable, '']);
+    if (filter.namespace) select = select.where('namespace', '=', filter.namespace);
+    if (filter.stream) select = select.where('stream', '=', filter.stream);
+    if (filter.tag) select = select.where('tag', '=', filter.tag);
+    if (filter.types && filter.types.length > 0)
+      select = select.where('type', 'in', [...filter.types]);
+    return (await select.execute()).map(toEvent);
+  }
+
+  async lastId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return Math.max(Number(row?.id ?? 0), await this.prunedThrough());
+  }
+
+  /** The highest id that retention has removed: a reader resuming before it has missed events. */
+  async prunedThrough(): Promise<number> {
+    const row = await this.db
+      .selectFrom('event_log_state')
+      .select('value')
+      .where('name', '=', PRUNED_THROUGH)
+      .executeTakeFirst();
+    return row?.value ?? 0;
+  }
+
+  /** Removes events older than `before`, except those a trigger has yet to deliver. */
+  async prune(before: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const pending = trx
+        .selectFrom('trigger_deliveries')
+        .select((eb) => eb.fn.min('event_id').as('id'))
+        .where('status', '=', 'PENDING');
+      const last = await trx
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where('occurred_at', '<', before)
+        .where((eb) => eb.or([eb('id', '<', pending), eb(pending, 'is', null)]))
+        .executeTakeFirst();
+      const through = Number(last?.id ?? 0);
+      if (through === 0) return 0;
+      const removed = await trx.deleteFrom('events').where('id', '<=', through).executeTakeFirst();
+      await trx
+        .deleteFrom('trigger_deliveries')
+        .where('event_id', '<=', through)
+        .where('status', '!=', 'PENDING')
+        .execute();
+      await trx
+        .insertInto('event_log_state')
+        .values({ name: PRUNED_THROUGH, value: through })
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet({ value: sql`max(value, excluded.value)` }),
+        )
+        .execute();
+      return Number(removed.numDeletedRows);
+    });
+  }
+
+  private async queueDeliveries(eventId: number, draft: EventDraft): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db
+      .insertInto('trigger_deliveries')
+      .columns([
+        'trigger_id',
+        'event_id',
+        'subject',
+        'status',
+        'attempts',
+        'next_attempt_at',
+        'created_at',
+        'updated_at',
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom('triggers')
+          .select([
+            'id',
+            sql.lit(eventId).as('event_id'),
+            sql.val(eventSubject(draft)).as('subject'),
+            sql.lit('PENDING').as('status'),
+            sql.lit(0).as('attempts'),
+            sql.val(now).as('next_attempt_at'),
+            sql.val(now).as('created_at'),
+            sql.val(now).as('updated_at'),
+          ])
+          .where('namespace', '=', draft.namespace)
+          .where((w) => w.or([w('stream', 'is', null), w('stream', '=', draft.stream)]))
+          .where((w) => w.or([w('tag', 'is', null), w('tag', '=', draft.tag)]))
+          .where((w) =>
+            w.or([w('types', 'is', null), sql<boolean>`instr(types, ${`,${draft.type},`}) > 0`]),
+          ),
+      )
+      .execute();
+  }
+}
