@@ -19,6 +19,7 @@ import { RegistryResolver } from './resolvers/registry.resolver';
 import { RemoteTagResolver } from './resolvers/remote-tag.resolver';
 import { RepositoryResolver } from './resolvers/repository.resolver';
 import { TagResolver } from './resolvers/tag.resolver';
+import { TriggerResolver } from './resolvers/trigger.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
 import type { Context } from './context';
 import { DateTime } from './scalars';
@@ -75,6 +76,7 @@ export async function buildRegqlSchema(): Promise<GraphQLSchema> {
       CredentialResolver,
       IdentityResolver,
       EventResolver,
+      TriggerResolver,
       WebhookResolver,
       GarbageCollectionResolver,
     ],

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { EventType, WebhookKind } from '../enums';
+import { WebhookKind } from '../enums';
 
 @InputType()
 export class CreateWebhookReceiverInput {
@@ -8,22 +8,4 @@ export class CreateWebhookReceiverInput {
 
   @Field()
   namespace!: string;
-}
-
-@InputType()
-export class AddTriggerInput {
-  @Field()
-  namespace!: string;
-
-  @Field()
-  url!: string;
-
-  @Field(() => String, { nullable: true })
-  stream?: string | null;
-
-  @Field(() => String, { nullable: true })
-  tag?: string | null;
-
-  @Field(() => [EventType], { nullable: true })
-  types?: EventType[] | null;
 }
