@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests run for real (only those missing), then returns.
 set -euo pipefail
 
-needed=(chromium:chromium openssl:openssl skopeo:skopeo docker-registry:docker-registry umoci:umoci htpasswd:apache2-utils)
+needed=(chromium:chromium openssl:openssl skopeo:skopeo docker-registry:docker-registry umoci:umoci htpasswd:apache2-utils redis-server:redis-server)
 missing=()
 for pair in "${needed[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")

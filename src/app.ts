@@ -21,9 +21,15 @@ import { Identities, type AdminBootstrap } from './auth/identities';
 import type { Identity } from './auth/roles';
 import { ConfigError, type Config } from './config';
 import { InProcessEventBus } from './events/event-bus';
+import { RedisEventBus } from './events/redis-event-bus';
 import { EventFeed } from './events/event-feed';
 import { EventLog } from './events/event-log';
 import { EventRetention } from './events/event-retention';
+import { DeliveryQueue } from './events/triggers/delivery-queue';
+import { DeliveryWorker } from './events/triggers/delivery-worker';
+import { TriggerStore } from './events/triggers/trigger-store';
+import { ReceiverStore } from './events/webhooks/receiver-store';
+import { WebhookIntake } from './events/webhooks/webhook-intake';
 import type { Context, Services } from './graphql/context';
 import { clientError } from './graphql/error-codes';
 import { buildRegqlSchema } from './graphql/schema';
@@ -35,6 +41,7 @@ import { limitsPlugin } from './server/plugins/limits';
 import { metricsPlugin } from './server/plugins/metrics';
 import { requestListener } from './server/routes';
 import { attachWebSocket } from './server/websocket';
+import { webhookRoute } from './server/webhook-route';
 import { ImageStreamStore } from './store/image-stream-store';
 import { openStore, type Store } from './store/open-store';
 import { PluginRegistry } from '../plugins';
@@ -106,6 +113,9 @@ export async function startApp(
 ): Promise<App> {
   const httpServer = createHttpServerFor(config);
   const store = await openStore(config.dataDir);
+  const bus = config.events.redisUrl
+    ? new RedisEventBus(config.events.redisUrl, log)
+    : new InProcessEventBus();
   try {
     const identities = new Identities(new TokenStore(store.db), new Keyv<Identity>());
     const admin = await identities.bootstrapAdmin(config.dataDir, config.adminToken);
@@ -151,15 +161,31 @@ export async function startApp(
       contentCache,
       tagTtlMs,
     );
-    const bus = new InProcessEventBus();
+    if (bus instanceof RedisEventBus) await bus.connect();
     const eventLog = new EventLog(store.db);
     const feed = new EventFeed(
       eventLog,
       bus,
-      { bufferSize: config.events.subscriberBuffer, pollMs: config.events.pollMs },
+      {
+        bufferSize: config.events.subscriberBuffer,
+        pollMs: config.events.pollMs,
+        existingTokens: (ids) => identities.existing(ids),
+      },
       log,
     );
     await feed.start();
+    const triggers = new TriggerStore(store.db, new SecretBox(secretKey));
+    const deliveries = new DeliveryWorker(
+      new DeliveryQueue(store.db),
+      triggers,
+      feed,
+      {
+        timeoutMs: config.events.triggerTimeoutMs,
+        retryBaseMs: config.events.triggerRetryBaseMs,
+        maxRetryMs: config.events.triggerMaxRetrySeconds * 1000,
+      },
+      log.child({ component: 'triggers' }),
+    );
     bus.onSignal((signal) => {
       if (signal.kind === 'revoked') void identities.forgetCached();
     });
@@ -211,6 +237,8 @@ export async function startApp(
         collectGarbage(blobStore, new RegistryGcStore(store.db), graceMs, log),
       feed,
       eventLog,
+      triggers,
+      webhookReceivers: new ReceiverStore(store.db),
       publicUrl,
       publicHost: new URL(publicUrl).host,
     };
@@ -241,6 +269,7 @@ export async function startApp(
 
     scheduler.start();
     retention.start();
+    deliveries.start();
     let ready = true;
     const registryTokens = new RegistryTokens(secretKey, config.registry.tokenTtlSeconds);
     const pushes = new PushProvisioning(
@@ -260,9 +289,11 @@ export async function startApp(
       publicUrl,
       publicNamespaces: config.registry.publicNamespaces,
     });
+    const intake = new WebhookIntake(store.db, importer, feed, log);
     handle = requestListener({
       registry,
       registryToken: tokenEndpoint(identities, registryTokens, config.registry.publicNamespaces),
+      webhooks: webhookRoute(services.webhookReceivers, intake),
       graphql: graphqlHandler(apollo, services),
       metrics,
       ready: () => ready,
@@ -283,6 +314,8 @@ export async function startApp(
         await scheduler.stop();
         retention.stop();
         await apollo.stop();
+        await intake.settled();
+        await deliveries.stop();
         await feed.stop();
         await bus.close();
         await registries.close();
@@ -291,6 +324,7 @@ export async function startApp(
     };
   } catch (err) {
     httpServer.close();
+    await bus.close();
     await store.close();
     throw err;
   }

@@ -92,6 +92,16 @@ const configSchema = z
         retentionDays: z.coerce.number().min(0.001).default(7),
         subscriberBuffer: z.coerce.number().int().min(1).max(100000).default(1000),
         pollMs: z.coerce.number().int().min(50).default(1000),
+        triggerTimeoutMs: z.coerce.number().int().min(100).default(10000),
+        triggerRetryBaseMs: z.coerce.number().int().min(10).default(1000),
+        triggerMaxRetrySeconds: z.coerce.number().min(0).default(3600),
+        redisUrl: z
+          .url({
+            protocol: /^rediss?$/,
+            hostname: /^.+$/,
+            error: 'must be redis://[user:password@]host:port[/db]',
+          })
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -145,6 +155,11 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_DEFAULT_PLATFORM: ['imports', 'defaultPlatform'],
   REGQL_EVENT_RETENTION_DAYS: ['events', 'retentionDays'],
   REGQL_EVENT_SUBSCRIBER_BUFFER: ['events', 'subscriberBuffer'],
+  REGQL_TRIGGER_TIMEOUT_MS: ['events', 'triggerTimeoutMs'],
+  REGQL_TRIGGER_RETRY_BASE_MS: ['events', 'triggerRetryBaseMs'],
+  REGQL_TRIGGER_MAX_RETRY_SECONDS: ['events', 'triggerMaxRetrySeconds'],
+  REGQL_EVENT_POLL_MS: ['events', 'pollMs'],
+  REGQL_REDIS_URL: ['events', 'redisUrl'],
   REGQL_LOG_LEVEL: ['logLevel'],
   REGQL_SHUTDOWN_TIMEOUT_MS: ['shutdownTimeoutMs'],
   REGQL_TLS_CERT: ['tls', 'cert'],

@@ -50,6 +50,11 @@ export class Identities {
     return this.tokens.findById(id);
   }
 
+  /** Which of these token ids are still valid (not revoked). */
+  existing(ids: readonly string[]): Promise<Set<string>> {
+    return this.tokens.existing(ids);
+  }
+
   async revoke(id: string): Promise<boolean> {
     const found = await this.tokens.findById(id);
     if (!found) return false;

@@ -11,6 +11,8 @@ export interface FeedSettings {
   bufferSize: number;
   /** How often the log is read without a signal: a safety net for a lost one. */
   pollMs: number;
+  /** Which of these tokens still exist: checked every poll, so a revocation whose signal was lost still ends subscriptions. */
+  existingTokens: (ids: string[]) => Promise<Set<string>>;
 }
 
 export interface SubscribeOptions {
@@ -19,8 +21,8 @@ export interface SubscribeOptions {
   filter: EventFilter;
   /** Namespaces whose events the subscriber may read; null: all. Checked for every event. */
   readable: (namespace: string) => boolean;
-  /** The token behind the subscription: revoking it ends the subscription. */
-  tokenId: string;
+  /** The token behind the subscription: revoking it ends the subscription. Null: in-process. */
+  tokenId: string | null;
 }
 
 /** What writers need: to say, after their commit, that the log has grown. */
@@ -60,7 +62,7 @@ export class EventFeed implements EventAnnouncer {
   async start(): Promise<void> {
     this.position = await this.log.lastId();
     this.unsubscribe = this.bus.onSignal((signal) => this.onSignal(signal));
-    this.timer = setInterval(() => void this.catchUp(), this.settings.pollMs);
+    this.timer = setInterval(() => void this.poll(), this.settings.pollMs);
     this.timer.unref();
   }
 
@@ -87,7 +89,7 @@ export class EventFeed implements EventAnnouncer {
   }
 
   subscribe(options: SubscribeOptions): AsyncIterableIterator<RegistryEvent> {
-    if (this.revoked.has(options.tokenId))
+    if (options.tokenId !== null && this.revoked.has(options.tokenId))
       throw new RegqlError('UNAUTHENTICATED', 'the token was revoked');
     let subscription: FeedSubscription | null = null;
     const subscriber: Subscriber = {
@@ -116,10 +118,27 @@ export class EventFeed implements EventAnnouncer {
       void this.catchUp();
       return;
     }
-    this.revoked.add(signal.tokenId);
+    this.endSubscriptionsOf(signal.tokenId);
+  }
+
+  private endSubscriptionsOf(tokenId: string): void {
+    this.revoked.add(tokenId);
     for (const subscriber of this.subscribers) {
-      if (subscriber.options.tokenId === signal.tokenId)
+      if (subscriber.options.tokenId === tokenId)
         subscriber.queue.fail(new RegqlError('UNAUTHENTICATED', 'the token was revoked'));
+    }
+  }
+
+  private async poll(): Promise<void> {
+    await this.catchUp();
+    const tokens = new Set<string>();
+    for (const { options } of this.subscribers) if (options.tokenId) tokens.add(options.tokenId);
+    if (tokens.size === 0) return;
+    try {
+      const existing = await this.settings.existingTokens([...tokens]);
+      for (const id of tokens) if (!existing.has(id)) this.endSubscriptionsOf(id);
+    } catch (err) {
+      this.logger.error({ err }, 'checking the tokens of subscriptions failed');
     }
   }
 

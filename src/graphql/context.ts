@@ -4,6 +4,8 @@ import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
 import type { EventFeed } from '../events/event-feed';
 import type { EventLog } from '../events/event-log';
+import type { TriggerStore } from '../events/triggers/trigger-store';
+import type { ReceiverStore } from '../events/webhooks/receiver-store';
 import type { Db } from '../store/database';
 import type { ImageStreamStore } from '../store/image-stream-store';
 import type { StreamStatusStore } from '../store/stream-status-store';
@@ -37,6 +39,9 @@ export interface Services {
   /** This process's live view of the event log. */
   feed: EventFeed;
   eventLog: EventLog;
+  /** Outbound triggers and their delivery log. */
+  triggers: TriggerStore;
+  webhookReceivers: ReceiverStore;
 }
 
 export interface Context {

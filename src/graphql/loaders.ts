@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { SpecTag, TagEvent, TagStatus } from '../domain/image-stream';
+import type { DeliveryView } from '../events/triggers/trigger-store';
 import { statusKey, type HistoryKey } from '../store/stream-status-store';
 import type { Located } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
@@ -19,10 +20,34 @@ export interface HistoryPageKey extends HistoryKey {
   beforeSeq: number | null;
 }
 
+interface DeliveriesKey {
+  triggerId: string;
+  first: number;
+}
+
 export function createLoaders(
-  services: Pick<Services, 'imageStreams' | 'streamStatus' | 'browser'>,
+  services: Pick<Services, 'imageStreams' | 'streamStatus' | 'browser' | 'triggers'>,
 ) {
   return {
+    deliveries: new DataLoader<DeliveriesKey, DeliveryView[], string>(
+      async (keys) => {
+        const pages = new Map<number, Promise<Map<string, DeliveryView[]>>>();
+        for (const { first } of keys) {
+          if (!pages.has(first))
+            pages.set(
+              first,
+              services.triggers.recentDeliveries(
+                keys.filter((k) => k.first === first).map((k) => k.triggerId),
+                first,
+              ),
+            );
+        }
+        return Promise.all(
+          keys.map(async (k) => (await pages.get(k.first)!).get(k.triggerId) ?? []),
+        );
+      },
+      { cacheKeyFn: (k) => `${k.first}:${k.triggerId}` },
+    ),
     statuses: new DataLoader<string, Map<string, TagStatus>>(async (streamIds) => {
       const byStream = await services.streamStatus.current(streamIds);
       return streamIds.map((id) => byStream.get(id) ?? new Map());

@@ -6,8 +6,12 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads the whole body, refusing (without buffering more) past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Reads the whole body as UTF-8, refusing (without buffering more) past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {
@@ -23,7 +27,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { sendJsonError } from './graphql-handler';
 import { landingHtml, landingScript, landingScriptPath } from './landing-page';
 import type { Metrics } from './metrics';
+import { maskWebhookSecret } from './webhook-route';
 
 export type Handler = (
   req: IncomingMessage,
@@ -17,6 +18,8 @@ export interface RouteDeps {
   /** The integrated registry on /v2, and its token server. */
   registry: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   registryToken: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+  /** Inbound registry webhooks on /webhooks/<kind>/... */
+  webhooks: Handler;
   metrics: Metrics;
   /** True once the store is open and migrated, false again while shutting down. */
   ready: () => boolean;
@@ -52,6 +55,7 @@ export function requestListener({
   graphql,
   registry,
   registryToken,
+  webhooks,
   metrics,
   ready,
   log,
@@ -68,7 +72,7 @@ export function requestListener({
       reqLog.info(
         {
           method: req.method,
-          path: url.pathname,
+          path: maskWebhookSecret(url.pathname),
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         },
@@ -78,6 +82,7 @@ export function requestListener({
     try {
       if (url.pathname === '/v2' || url.pathname.startsWith('/v2/'))
         return await registry(req, res, url);
+      if (url.pathname.startsWith('/webhooks/')) return await webhooks(req, res, url, reqLog);
       switch (url.pathname) {
         case '/auth/token':
           return await registryToken(req, res, url);

@@ -166,6 +166,8 @@ export interface TriggerDeliveryTable {
   last_error: string | null;
   last_status_code: number | null;
   next_attempt_at: string;
+  /** When the first attempt was made: retries stop a bounded time after it. */
+  first_attempt_at: string | null;
   lease_until: string | null;
   created_at: string;
   updated_at: string;

@@ -173,6 +173,18 @@ export class ImageStreamStore {
     return rows.map((r) => ({ streamId: r.stream_id, tag: r.name }));
   }
 
+  /** The spec tags of a namespace that import from a registry, with the pull spec of each. */
+  async importingIn(namespace: string): Promise<{ streamId: string; tag: string; from: string }[]> {
+    const rows = await this.db
+      .selectFrom('spec_tags')
+      .innerJoin('image_streams', 'image_streams.id', 'spec_tags.stream_id')
+      .select(['spec_tags.stream_id', 'spec_tags.name', 'spec_tags.from_name'])
+      .where('image_streams.namespace', '=', namespace)
+      .where('spec_tags.from_kind', '=', 'DOCKER_IMAGE')
+      .execute();
+    return rows.map((r) => ({ streamId: r.stream_id, tag: r.name, from: r.from_name ?? '' }));
+  }
+
   /** Writes a spec tag (new or changed) and moves the stream's generation; returns the tag's generation. */
   async putSpecTag(streamId: string, tag: SpecTag, nextImportAt: string | null): Promise<number> {
     const stream = await this.db

@@ -41,6 +41,12 @@ export class TokenStore {
     return row && { ...toIdentity(row), hash: row.hash };
   }
 
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('tokens').select('id').where('id', 'in', ids).execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;

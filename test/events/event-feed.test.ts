@@ -23,11 +23,15 @@ describe('event feed over the durable log', () => {
   let store: Store;
   let eventLog: EventLog;
   let feed: EventFeed;
-  const open = (bufferSize = 1000) =>
+  const open = (bufferSize = 1000, pollMs = 60_000) =>
     new EventFeed(
       eventLog,
       new InProcessEventBus(),
-      { bufferSize, pollMs: 60_000 },
+      {
+        bufferSize,
+        pollMs,
+        existingTokens: async (ids) => new Set(ids.filter((id) => id !== 'gone')),
+      },
       pino({ level: 'silent' }),
     );
   const all = { filter: {}, readable: () => true, tokenId: 'tok-a' };
@@ -123,6 +127,17 @@ describe('event feed over the durable log', () => {
     feed.revoke('tok-a');
     await expect(pending).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(() => feed.subscribe({ ...all, after: null })).toThrow(/revoked/);
+  });
+
+  it('ends the subscriptions of a token that no longer exists even without a signal', async () => {
+    await feed.stop();
+    feed = open(1000, 50);
+    await feed.start();
+    const sub = feed.subscribe({ ...all, tokenId: 'gone', after: null });
+    const kept = feed.subscribe({ ...all, after: null });
+    await expect(sub.next()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(feed.subscriberCount()).toBe(1);
+    await kept.return!();
   });
 
   it('refuses to resume before the retention horizon instead of skipping events silently', async () => {

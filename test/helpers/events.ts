@@ -11,7 +11,7 @@ export function recordEvents(services: Pick<Services, 'feed'>): {
     after: null,
     filter: {},
     readable: () => true,
-    tokenId: 'test-recorder',
+    tokenId: null,
   });
   const pump = (async () => {
     for await (const event of iterator) events.push(event);

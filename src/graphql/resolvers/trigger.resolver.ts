@@ -1,27 +1,68 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { notImplemented } from '../../domain/errors';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { hasRole } from '../../auth/roles';
+import { notFound } from '../../domain/errors';
+import { newTrigger } from '../../events/triggers/trigger-input';
+import type { DeliveryView, TriggerView } from '../../events/triggers/trigger-store';
+import { connectionComplexity, pageSize } from '../connection';
 import type { Context } from '../context';
+import { EventType } from '../enums';
 import { requireIdentity, requireRole } from '../guards';
 import { AddTriggerInput } from '../inputs/trigger.input';
-import { Trigger } from '../types/trigger.type';
+import { Trigger, TriggerDelivery } from '../types/trigger.type';
 
-@Resolver()
+const toTrigger = (view: TriggerView, secret: string | null = null): Trigger => ({
+  ...view,
+  types: view.types as EventType[],
+  secret,
+  createdAt: new Date(view.createdAt),
+});
+
+const toDelivery = (view: DeliveryView): TriggerDelivery => ({
+  ...view,
+  nextAttemptAt: view.nextAttemptAt === null ? null : new Date(view.nextAttemptAt),
+  updatedAt: new Date(view.updatedAt),
+});
+
+@Resolver(() => Trigger)
 export class TriggerResolver {
   @Query(() => [Trigger], { description: 'Outbound triggers with their delivery log' })
-  triggers(@Arg('namespace') namespace: string, @Ctx() ctx: Context): Trigger[] {
+  async triggers(@Arg('namespace') namespace: string, @Ctx() ctx: Context): Promise<Trigger[]> {
     requireRole(ctx, namespace, 'VIEWER');
-    throw notImplemented('triggers');
+    return (await ctx.services.triggers.list(namespace)).map((view) => toTrigger(view));
   }
 
-  @Mutation(() => Trigger)
-  addTrigger(@Arg('input') input: AddTriggerInput, @Ctx() ctx: Context): Trigger {
+  @Mutation(() => Trigger, {
+    description:
+      'Registers a webhook that regql POSTs matching events to, signed with HMAC-SHA256 in X-Regql-Signature-256; the secret is shown in this answer only',
+  })
+  async addTrigger(@Arg('input') input: AddTriggerInput, @Ctx() ctx: Context): Promise<Trigger> {
     requireRole(ctx, input.namespace, 'EDITOR');
-    throw notImplemented('addTrigger');
+    const trigger = newTrigger(input);
+    return toTrigger(await ctx.services.triggers.add(trigger), trigger.secret);
   }
 
-  @Mutation(() => Boolean)
-  removeTrigger(@Arg('id', () => ID) _id: string, @Ctx() ctx: Context): boolean {
-    requireIdentity(ctx);
-    throw notImplemented('removeTrigger');
+  @Mutation(() => Boolean, { description: 'Removes a trigger and its queued deliveries' })
+  async removeTrigger(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const identity = requireIdentity(ctx);
+    const trigger = await ctx.services.triggers.get(id);
+    if (!trigger || !hasRole(identity, trigger.namespace, 'EDITOR'))
+      throw notFound(`no trigger ${id} that you may manage`);
+    return ctx.services.triggers.remove(id);
+  }
+
+  @FieldResolver(() => [TriggerDelivery], {
+    complexity: connectionComplexity,
+    description: 'The delivery log, newest first',
+  })
+  async deliveries(
+    @Root() trigger: Trigger,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<TriggerDelivery[]> {
+    const views = await ctx.loaders.deliveries.load({
+      triggerId: trigger.id,
+      first: pageSize(first),
+    });
+    return views.map(toDelivery);
   }
 }

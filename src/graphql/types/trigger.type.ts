@@ -1,8 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { EventType } from '../enums';
 
-@ObjectType()
+@ObjectType({ description: 'One event on its way to a trigger: the delivery log' })
 export class TriggerDelivery {
+  @Field(() => ID, { description: 'Sent as the X-Regql-Delivery header' })
+  id!: string;
+
   @Field(() => ID)
   eventId!: string;
 
@@ -14,6 +17,15 @@ export class TriggerDelivery {
 
   @Field(() => String, { nullable: true })
   lastError!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the last answer' })
+  lastStatusCode!: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a PENDING delivery is tried next' })
+  nextAttemptAt!: Date | null;
+
+  @Field()
+  updatedAt!: Date;
 }
 
 @ObjectType({ description: 'An outbound webhook that regql calls on matching events' })
@@ -33,9 +45,12 @@ export class Trigger {
   @Field(() => String, { nullable: true })
   tag!: string | null;
 
-  @Field(() => [EventType])
+  @Field(() => [EventType], { description: 'Empty: every type' })
   types!: EventType[];
 
-  @Field(() => [TriggerDelivery])
-  deliveries!: TriggerDelivery[];
+  @Field(() => String, { nullable: true, description: 'Shown only once, by addTrigger' })
+  secret!: string | null;
+
+  @Field()
+  createdAt!: Date;
 }

@@ -4,6 +4,7 @@ import * as credentials from './002-credentials';
 import * as status from './003-image-stream-status';
 import * as integrated from './004-integrated-registry';
 import * as events from './005-events';
+import * as triggerFirstAttempt from './006-trigger-first-attempt';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-image-stream-status': status,
   '004-integrated-registry': integrated,
   '005-events': events,
+  '006-trigger-first-attempt': triggerFirstAttempt,
 };
 
 export const migrationProvider: MigrationProvider = {

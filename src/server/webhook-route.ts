@@ -1,0 +1,86 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { hashToken, tokenFromAuthorization } from '../auth/token-secret';
+import { WebhookPayloadError, type WebhookKind } from '../events/webhooks/external-push';
+import { parseWebhook } from '../events/webhooks/parse-webhook';
+import type { ReceiverStore } from '../events/webhooks/receiver-store';
+import type { WebhookIntake } from '../events/webhooks/webhook-intake';
+import { sendJsonError } from './graphql-handler';
+import { BodyTooLargeError, readBodyBytes } from './read-body';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export const webhookSlugs: Record<WebhookKind, string> = {
+  DISTRIBUTION: 'distribution',
+  QUAY: 'quay',
+  DOCKER_HUB: 'docker-hub',
+  HARBOR: 'harbor',
+};
+
+const kindsBySlug = new Map(
+  Object.entries(webhookSlugs).map(([kind, slug]) => [slug, kind as WebhookKind]),
+);
+
+const pathPattern =
+  /^\/webhooks\/([a-z-]+)\/([A-Za-z0-9_-]{1,64})(?:\/([A-Za-z0-9_-]{1,128}))?\/?$/;
+
+/** The path with its secret segment masked, for the access log. */
+export const maskWebhookSecret = (path: string): string =>
+  path.replace(/^(\/webhooks\/[^/]+\/[^/]+\/)[^/]+/, '$1***');
+
+function secretFrom(req: IncomingMessage, inPath: string | undefined): string | null {
+  if (inPath) return inPath;
+  const header = req.headers['x-regql-webhook-secret'];
+  if (typeof header === 'string' && header.length > 0) return header.trim();
+  return tokenFromAuthorization(req.headers.authorization);
+}
+
+const sameHash = (secret: string, stored: string) =>
+  timingSafeEqual(Buffer.from(hashToken(secret), 'hex'), Buffer.from(stored, 'hex'));
+
+/**
+ * `POST /webhooks/<kind>/<receiver id>[/<secret>]`: the secret in the path, or in an
+ * `X-Regql-Webhook-Secret` or `Authorization` header for senders configured with headers.
+ */
+export function webhookRoute(receivers: ReceiverStore, intake: WebhookIntake) {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    log: Logger,
+  ): Promise<void> => {
+    const match = pathPattern.exec(url.pathname);
+    const kind = match && kindsBySlug.get(match[1]);
+    if (!match || !kind)
+      return sendJsonError(res, 404, 'NOT_FOUND', 'no webhook route; see createWebhookReceiver');
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', 'webhooks are delivered with POST');
+    }
+    const secret = secretFrom(req, match[3]);
+    const receiver = await receivers.withSecretHash(match[2]);
+    if (!receiver || receiver.kind !== kind || !secret || !sameHash(secret, receiver.secretHash)) {
+      req.resume();
+      return sendJsonError(res, 401, 'UNAUTHENTICATED', 'unknown webhook receiver or wrong secret');
+    }
+    let pushes;
+    try {
+      pushes = parseWebhook(
+        kind,
+        req.headers['content-type'],
+        await readBodyBytes(req, MAX_BODY_BYTES),
+      );
+    } catch (err) {
+      if (err instanceof BodyTooLargeError)
+        return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+      if (err instanceof WebhookPayloadError)
+        return sendJsonError(res, 400, 'BAD_REQUEST', err.message);
+      throw err;
+    }
+    const intook = await intake.accept(receiver, pushes);
+    log.info({ receiver: receiver.id, kind, ...intook }, 'webhook');
+    res.writeHead(202, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(intook));
+  };
+}

@@ -1,0 +1,327 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createClient } from '@redis/client';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createClient as createWsClient } from 'graphql-ws';
+import pino from 'pino';
+import WebSocket from 'ws';
+import type { BusSignal } from '../../src/events/event-bus';
+import { REDIS_EVENT_CHANNEL, RedisEventBus } from '../../src/events/redis-event-bus';
+import {
+  CreateTokenDocument,
+  EventsDocument,
+  RegistryEventsDocument,
+  RevokeTokenDocument,
+  ViewerDocument,
+  type RegistryEventsSubscription,
+} from '../generated/graphql';
+import { runCli, type CliProcess } from '../helpers/cli';
+import { eventually } from '../helpers/events';
+import { freePort } from '../helpers/processes';
+import { startRedis, type RedisServer } from '../helpers/redis';
+import type { GraphQLResponse } from '../helpers/server';
+import { pushSyntheticImage } from '../helpers/synthetic-images';
+
+const ADMIN_TOKEN = 'rgq_test-admin-token-0123456789abcdef';
+
+function captureLogs(): { log: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { log: pino({ level: 'debug' }, sink), lines };
+}
+
+function record(bus: RedisEventBus): BusSignal[] {
+  const seen: BusSignal[] = [];
+  bus.onSignal((signal) => seen.push(signal));
+  return seen;
+}
+
+describe('RedisEventBus on a real redis-server', () => {
+  const password = 'bus-pass-41d8e2';
+  let redis: RedisServer;
+  const { log, lines } = captureLogs();
+  let buses: RedisEventBus[] = [];
+  const open = async () => {
+    const bus = new RedisEventBus(redis.url, log);
+    buses.push(bus);
+    await bus.connect();
+    return bus;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis({ password });
+  });
+  afterEach(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+    buses = [];
+  });
+  afterAll(() => redis.stop());
+
+  it("delivers every bus's signals to the others, and to its own listeners once and at once", async () => {
+    const [a, b] = [await open(), await open()];
+    const [atA, atB] = [record(a), record(b)];
+
+    a.signal({ kind: 'appended' });
+    expect(atA).toEqual([{ kind: 'appended' }]);
+    await eventually(() => atB.length === 1, 'b to hear a');
+    b.signal({ kind: 'revoked', tokenId: 'tok_1' });
+    expect(atB).toEqual([{ kind: 'appended' }, { kind: 'revoked', tokenId: 'tok_1' }]);
+    await eventually(() => atA.length === 2, 'a to hear b');
+    a.signal({ kind: 'revoked', tokenId: 'tok_2' });
+    await eventually(() => atB.length === 3, 'b to hear a again');
+    b.signal({ kind: 'appended' });
+    await eventually(() => atA.length === 4, 'a to hear b again');
+
+    expect(atA).toEqual([
+      { kind: 'appended' },
+      { kind: 'revoked', tokenId: 'tok_1' },
+      { kind: 'revoked', tokenId: 'tok_2' },
+      { kind: 'appended' },
+    ]);
+    expect(atB).toEqual(atA);
+  });
+
+  it('ignores malformed messages on the channel and goes on', async () => {
+    const bus = await open();
+    const seen = record(bus);
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      for (const message of [
+        'not json',
+        '[]',
+        '{"from":"elsewhere"}',
+        '{"from":"elsewhere","signal":{"kind":"exploded"}}',
+        '{"from":"elsewhere","signal":{"kind":"revoked"}}',
+        '{"from":"elsewhere","signal":{"kind":"revoked","tokenId":"tok_ok"}}',
+      ]) {
+        await raw.publish(REDIS_EVENT_CHANNEL, message);
+      }
+    } finally {
+      raw.destroy();
+    }
+    await eventually(() => seen.length === 1, 'the one well-formed message');
+    expect(seen).toEqual([{ kind: 'revoked', tokenId: 'tok_ok' }]);
+    const ignored = lines.filter((line) => line.includes('ignored a malformed bus message'));
+    expect(ignored.length).toBeGreaterThanOrEqual(5);
+    expect(ignored.every((line) => JSON.parse(line).level === 20)).toBe(true);
+  });
+
+  it('delivers locally while redis is down, and wakes its listeners when redis is back', async () => {
+    const [a, b] = [await open(), await open()];
+    const [atA, atB] = [record(a), record(b)];
+    const lost = () => lines.filter((l) => l.includes('lost the redis connection')).length;
+    const restored = () => lines.filter((l) => l.includes('redis connection restored')).length;
+    const [lostBefore, restoredBefore] = [lost(), restored()];
+
+    await redis.pause();
+    await eventually(() => lost() >= lostBefore + 2, 'both buses to notice');
+    a.signal({ kind: 'appended' });
+    expect(atA).toEqual([{ kind: 'appended' }]);
+
+    await redis.start();
+    await eventually(() => atA.length === 2 && atB.length === 1, 'the wake-up on reconnection');
+    expect(atA).toEqual([{ kind: 'appended' }, { kind: 'appended' }]);
+    expect(atB).toEqual([{ kind: 'appended' }]);
+    await eventually(() => restored() >= restoredBefore + 2, 'both buses to reconnect');
+
+    b.signal({ kind: 'revoked', tokenId: 'tok_back' });
+    await eventually(() => atA.length === 3, 'signals to flow again');
+    expect(atA[2]).toEqual({ kind: 'revoked', tokenId: 'tok_back' });
+    expect(lines.join('\n')).not.toContain(password);
+  });
+
+  it('refuses to start when redis does not answer, naming the URL without its password', async () => {
+    const port = await freePort();
+    const bus = new RedisEventBus(`redis://ci:hunter2-secret@127.0.0.1:${port}/3`, log);
+    await expect(bus.connect()).rejects.toThrow(
+      `events.redisUrl: redis at redis://127.0.0.1:${port}/3 does not answer`,
+    );
+    await bus.close();
+    expect(lines.join('\n')).toContain(`redis://127.0.0.1:${port}/3`);
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+});
+
+type Received = RegistryEventsSubscription['registryEvents'];
+
+interface Watch {
+  events: Received[];
+  errors: unknown[];
+  stop: () => Promise<void>;
+}
+
+function watch(url: string, token: string, filter: Record<string, unknown>): Watch {
+  const client = createWsClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: token },
+    retryAttempts: 0,
+  });
+  const events: Received[] = [];
+  const errors: unknown[] = [];
+  client.subscribe<RegistryEventsSubscription>(
+    { query: print(RegistryEventsDocument), variables: { filter } },
+    {
+      next: (r) => (r.errors ? errors.push(...r.errors) : events.push(r.data!.registryEvents)),
+      error: (e) => errors.push(...(Array.isArray(e) ? e : [e])),
+      complete: () => {},
+    },
+  );
+  return { events, errors, stop: async () => client.dispose() };
+}
+
+async function gql<T, V extends Record<string, unknown>>(
+  url: string,
+  doc: TypedDocumentNode<T, V>,
+  variables: V,
+  token = ADMIN_TOKEN,
+): Promise<GraphQLResponse<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: print(doc), variables }),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+
+describe('two regql processes sharing one store and one redis', () => {
+  const password = 'redis-pass-7f3a9c';
+  let redis: RedisServer;
+  let dataDir: string;
+  const processes: CliProcess[] = [];
+  const watches: Watch[] = [];
+  let a: string;
+  let b: string;
+  let editor: string;
+  const basic = (token: string) => `Basic ${Buffer.from(`ci:${token}`).toString('base64')}`;
+  const push = (url: string, stream: string, tag: string) =>
+    pushSyntheticImage(url, `team-a/${stream}`, tag, { authorization: basic(editor) });
+  const token = async (namespace: string, role: 'EDITOR' | 'VIEWER') =>
+    (await gql(a, CreateTokenDocument, { input: { namespace, role } })).data!.createToken;
+  const logged = async () =>
+    (await gql(a, EventsDocument, { namespace: 'team-a', first: 500 })).data!.events.edges.map(
+      (e) => e.node,
+    );
+
+  const serve = async (): Promise<string> => {
+    const serving = runCli(['serve'], {
+      REGQL_PORT: String(await freePort()),
+      REGQL_DATA_DIR: dataDir,
+      REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
+      REGQL_SECRET_KEY: 'ab'.repeat(32),
+      REGQL_REDIS_URL: redis.url,
+      REGQL_EVENT_POLL_MS: '600000',
+      REGQL_LOG_LEVEL: 'debug',
+    });
+    processes.push(serving);
+    await serving.waitForOutput(/event bus connected to redis/);
+    return (JSON.parse(await serving.waitForOutput(/regql listening/)) as { url: string }).url;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis({ password });
+    dataDir = mkdtempSync(join(tmpdir(), 'regql-two-'));
+    a = await serve();
+    b = await serve();
+    editor = (await token('team-a', 'EDITOR')).token;
+  });
+  afterAll(async () => {
+    await Promise.all(watches.map((w) => w.stop()));
+    for (const serving of processes) {
+      if (serving.child.exitCode === null && serving.child.signalCode === null) {
+        serving.child.kill('SIGTERM');
+        const force = setTimeout(() => serving.child.kill('SIGKILL'), 5000);
+        await serving.exited;
+        clearTimeout(force);
+      }
+    }
+    await redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers pushes made to either process to subscribers of both, every event once and in id order', async () => {
+    const atA = watch(a, ADMIN_TOKEN, { namespace: 'team-a', after: '0' });
+    const atB = watch(b, ADMIN_TOKEN, { namespace: 'team-a', after: '0' });
+    watches.push(atA, atB);
+    await push(a, 'app', 'v0');
+    await eventually(
+      () => atA.events.length === 2 && atB.events.length === 2,
+      'both subscriptions to be live',
+    );
+
+    const pushes: [string, string][] = [
+      [b, 'v1'],
+      [a, 'v2'],
+      [b, 'v3'],
+      [a, 'v4'],
+    ];
+    for (const [url, tag] of pushes) {
+      const before = atA.events.length;
+      await push(url, 'app', tag);
+      await eventually(
+        () => atA.events.length === before + 2 && atB.events.length === before + 2,
+        `the push of ${tag} to ${url === a ? 'A' : 'B'} on both`,
+        5000,
+      );
+    }
+    await Promise.all([push(a, 'from-a', 'c1'), push(b, 'from-b', 'c1')]);
+    await eventually(
+      () => atA.events.length === 14 && atB.events.length === 14,
+      'concurrent pushes on both',
+      5000,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    const log = await logged();
+    expect(log).toHaveLength(14);
+    const ids = log.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const seen of [atA, atB]) {
+      expect(seen.errors).toEqual([]);
+      expect(seen.events.map((e) => [e.id, e.type, e.stream, e.tag])).toEqual(
+        log.map((e) => [e.id, e.type, e.stream, e.tag]),
+      );
+    }
+    expect(atA.events.slice(0, 10).map((e) => e.tag)).toEqual(
+      ['v0', 'v1', 'v2', 'v3', 'v4'].flatMap((tag) => [tag, tag]),
+    );
+  });
+
+  it('ends a subscription on one process when its token is revoked on the other, and that process refuses the token', async () => {
+    const viewer = await token('team-a', 'VIEWER');
+    expect((await gql(b, ViewerDocument, {}, viewer.token)).data?.viewer?.role).toBe('VIEWER');
+    const atB = watch(b, viewer.token, { namespace: 'team-a', after: (await logged()).at(-1)!.id });
+    watches.push(atB);
+    await push(a, 'revoke', 'r1');
+    await eventually(() => atB.events.length === 2, 'the subscription on B to be live', 5000);
+
+    expect((await gql(a, RevokeTokenDocument, { id: viewer.id })).data).toEqual({
+      revokeToken: true,
+    });
+    await eventually(() => atB.errors.length === 1, 'the subscription on B to end', 5000);
+    expect(atB.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const delivered = atB.events.length;
+    await push(a, 'revoke', 'after');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(atB.events).toHaveLength(delivered);
+    const refused = await gql(b, ViewerDocument, {}, viewer.token);
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('never logs the redis password', () => {
+    for (const serving of processes) {
+      expect(serving.stdout()).toContain('event bus connected to redis');
+      expect(serving.stdout() + serving.stderr()).not.toContain(password);
+    }
+  });
+});
