@@ -17,9 +17,9 @@ export interface LogQuery {
   limit: number;
 }
 
-type EventRow = Omit<EventTable, 'id'> & { id: number };
+export type EventRow = Omit<EventTable, 'id'> & { id: number };
 
-function toEvent(row: EventRow): RegistryEvent {
+export function eventFromRow(row: EventRow): RegistryEvent {
   return {
     id: String(row.id),
     type: row.type as EventType,
@@ -79,7 +79,7 @@ export class EventLog {
     if (filter.tag) select = select.where('tag', '=', filter.tag);
     if (filter.types && filter.types.length > 0)
       select = select.where('type', 'in', [...filter.types]);
-    return (await select.execute()).map(toEvent);
+    return (await select.execute()).map(eventFromRow);
   }
 
   async lastId(): Promise<number> {

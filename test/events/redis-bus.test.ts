@@ -5,18 +5,14 @@ import { Writable } from 'node:stream';
 import { createClient } from '@redis/client';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createClient as createWsClient } from 'graphql-ws';
 import pino from 'pino';
-import WebSocket from 'ws';
 import type { BusSignal } from '../../src/events/event-bus';
 import { REDIS_EVENT_CHANNEL, RedisEventBus } from '../../src/events/redis-event-bus';
 import {
   CreateTokenDocument,
   EventsDocument,
-  RegistryEventsDocument,
   RevokeTokenDocument,
   ViewerDocument,
-  type RegistryEventsSubscription,
 } from '../generated/graphql';
 import { runCli, type CliProcess } from '../helpers/cli';
 import { eventually } from '../helpers/events';
@@ -24,6 +20,7 @@ import { freePort } from '../helpers/processes';
 import { startRedis, type RedisServer } from '../helpers/redis';
 import type { GraphQLResponse } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
+import { watchEvents, type EventWatch } from '../helpers/watch-events';
 
 const ADMIN_TOKEN = 'rgq_test-admin-token-0123456789abcdef';
 
@@ -151,34 +148,6 @@ describe('RedisEventBus on a real redis-server', () => {
   });
 });
 
-type Received = RegistryEventsSubscription['registryEvents'];
-
-interface Watch {
-  events: Received[];
-  errors: unknown[];
-  stop: () => Promise<void>;
-}
-
-function watch(url: string, token: string, filter: Record<string, unknown>): Watch {
-  const client = createWsClient({
-    url: url.replace(/^http/, 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: token },
-    retryAttempts: 0,
-  });
-  const events: Received[] = [];
-  const errors: unknown[] = [];
-  client.subscribe<RegistryEventsSubscription>(
-    { query: print(RegistryEventsDocument), variables: { filter } },
-    {
-      next: (r) => (r.errors ? errors.push(...r.errors) : events.push(r.data!.registryEvents)),
-      error: (e) => errors.push(...(Array.isArray(e) ? e : [e])),
-      complete: () => {},
-    },
-  );
-  return { events, errors, stop: async () => client.dispose() };
-}
-
 async function gql<T, V extends Record<string, unknown>>(
   url: string,
   doc: TypedDocumentNode<T, V>,
@@ -198,7 +167,7 @@ describe('two regql processes sharing one store and one redis', () => {
   let redis: RedisServer;
   let dataDir: string;
   const processes: CliProcess[] = [];
-  const watches: Watch[] = [];
+  const watches: EventWatch[] = [];
   let a: string;
   let b: string;
   let editor: string;
@@ -249,8 +218,8 @@ describe('two regql processes sharing one store and one redis', () => {
   });
 
   it('delivers pushes made to either process to subscribers of both, every event once and in id order', async () => {
-    const atA = watch(a, ADMIN_TOKEN, { namespace: 'team-a', after: '0' });
-    const atB = watch(b, ADMIN_TOKEN, { namespace: 'team-a', after: '0' });
+    const atA = watchEvents(a, ADMIN_TOKEN, { namespace: 'team-a', after: '0' });
+    const atB = watchEvents(b, ADMIN_TOKEN, { namespace: 'team-a', after: '0' });
     watches.push(atA, atB);
     await push(a, 'app', 'v0');
     await eventually(
@@ -300,7 +269,10 @@ describe('two regql processes sharing one store and one redis', () => {
   it('ends a subscription on one process when its token is revoked on the other, and that process refuses the token', async () => {
     const viewer = await token('team-a', 'VIEWER');
     expect((await gql(b, ViewerDocument, {}, viewer.token)).data?.viewer?.role).toBe('VIEWER');
-    const atB = watch(b, viewer.token, { namespace: 'team-a', after: (await logged()).at(-1)!.id });
+    const atB = watchEvents(b, viewer.token, {
+      namespace: 'team-a',
+      after: (await logged()).at(-1)!.id,
+    });
     watches.push(atB);
     await push(a, 'revoke', 'r1');
     await eventually(() => atB.events.length === 2, 'the subscription on B to be live', 5000);

@@ -1,44 +1,8 @@
-import { print } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
-import {
-  CreateTokenDocument,
-  EventsDocument,
-  RegistryEventsDocument,
-  RevokeTokenDocument,
-  type RegistryEventsSubscription,
-} from '../generated/graphql';
+import { CreateTokenDocument, EventsDocument, RevokeTokenDocument } from '../generated/graphql';
 import { eventually } from '../helpers/events';
 import { ADMIN_TOKEN, errorCodes, startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
-
-type Received = RegistryEventsSubscription['registryEvents'];
-
-interface Watch {
-  events: Received[];
-  errors: unknown[];
-  stop: () => Promise<void>;
-}
-
-function watch(server: TestServer, token: string, filter: Record<string, unknown>): Watch {
-  const client: Client = createClient({
-    url: server.url.replace(/^http/, 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: token },
-    retryAttempts: 0,
-  });
-  const events: Received[] = [];
-  const errors: unknown[] = [];
-  client.subscribe<RegistryEventsSubscription>(
-    { query: print(RegistryEventsDocument), variables: { filter } },
-    {
-      next: (r) => (r.errors ? errors.push(...r.errors) : events.push(r.data!.registryEvents)),
-      error: (e) => errors.push(...(Array.isArray(e) ? e : [e])),
-      complete: () => {},
-    },
-  );
-  return { events, errors, stop: async () => client.dispose() };
-}
+import { watchEvents } from '../helpers/watch-events';
 
 describe('the event log through GraphQL', () => {
   let server: TestServer;
@@ -95,7 +59,7 @@ describe('the event log through GraphQL', () => {
     const before = await server.gql(EventsDocument, { namespace: 'team-a', first: 500 });
     const lastSeen = before.data!.events.edges.at(-1)!.node.id;
     await push('v2');
-    const first = watch(server, ADMIN_TOKEN, { namespace: 'team-a', after: lastSeen });
+    const first = watchEvents(server.url, ADMIN_TOKEN, { namespace: 'team-a', after: lastSeen });
     await eventually(() => first.events.length === 2, 'the replayed push of v2');
     await push('v3');
     await eventually(() => first.events.length === 4, 'the live push of v3');
@@ -108,7 +72,7 @@ describe('the event log through GraphQL', () => {
     ]);
 
     await push('v4');
-    const resumed = watch(server, ADMIN_TOKEN, {
+    const resumed = watchEvents(server.url, ADMIN_TOKEN, {
       namespace: 'team-a',
       after: first.events.at(-1)!.id,
       types: ['IMAGE_PUSHED'],
@@ -125,7 +89,7 @@ describe('the event log through GraphQL', () => {
 
   it('ends a subscription when its token is revoked', async () => {
     const viewer = await token('team-a', 'VIEWER');
-    const w = watch(server, viewer.token, { namespace: 'team-a' });
+    const w = watchEvents(server.url, viewer.token, { namespace: 'team-a' });
     await eventually(() => server.app.services.feed.subscriberCount() >= 1, 'the subscription');
     await push('r1');
     await eventually(() => w.events.length === 2, 'the events before revocation');

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, Db } from '../../store/database';
-import type { EventType, RegistryEvent } from '../registry-event';
+import { eventFromRow } from '../event-log';
+import type { RegistryEvent } from '../registry-event';
 
 export interface ClaimedDelivery {
   id: number;
@@ -116,19 +117,12 @@ export class DeliveryQueue {
       event:
         row.event_id === null
           ? null
-          : {
-              id: String(row.event_id),
-              type: row.type as EventType,
-              occurredAt: row.occurred_at!,
-              namespace: row.namespace,
-              stream: row.stream,
-              tag: row.tag,
-              registry: row.registry,
-              repository: row.repository,
-              digest: row.digest,
-              previousDigest: row.previous_digest,
-              message: row.message,
-            },
+          : eventFromRow({
+              ...row,
+              id: row.event_id,
+              type: row.type!,
+              occurred_at: row.occurred_at!,
+            }),
     }));
   }
 
