@@ -115,7 +115,8 @@ export class EventFeed implements EventAnnouncer {
 
   private onSignal(signal: BusSignal): void {
     if (signal.kind === 'appended') {
-      void this.catchUp();
+      // After the writer's own continuation (its HTTP answer, say), not ahead of it.
+      setImmediate(() => void this.catchUp());
       return;
     }
     this.endSubscriptionsOf(signal.tokenId);

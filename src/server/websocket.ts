@@ -8,7 +8,6 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/roles';
@@ -16,6 +15,7 @@ import { createContext, type Services } from '../graphql/context';
 import { clientError } from '../graphql/error-codes';
 import { queryLimitError } from '../graphql/query-limits';
 import { authenticate } from './authenticate';
+import { serveGraphqlWs } from './graphql-ws-transport';
 import { operationLabel, type Metrics } from './metrics';
 import { sharedSubscribe } from './shared-subscribe';
 
@@ -45,7 +45,7 @@ export function attachWebSocket(
     : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const openSubscriptions = new Set<string>();
 
-  const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+  const cleanup = serveGraphqlWs<ConnectionExtra>(
     {
       schema,
       subscribe: sharedSubscribe,
@@ -121,12 +121,8 @@ export function attachWebSocket(
       },
     },
     wsServer,
+    log,
   );
 
-  return {
-    dispose: async () => {
-      await cleanup.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-    },
-  };
+  return { dispose: () => cleanup.dispose() };
 }
