@@ -35,7 +35,7 @@ interface Subscriber {
   queue: AsyncQueue<RegistryEvent>;
 }
 
-const READ_BATCH = 500;
+const MAX_READ_BATCH = 500;
 
 /**
  * One reader of the event log per process. It follows the log in id order, woken by bus signals
@@ -157,19 +157,21 @@ export class EventFeed implements EventAnnouncer {
     return this.reading;
   }
 
+  /**
+   * Hands out at most half a subscriber buffer at a time and lets the event loop turn in
+   * between, so that a burst (a bulk import logs thousands of events in one transaction) reaches
+   * subscribers that keep up instead of overflowing every queue at once.
+   */
   private async readLoop(): Promise<void> {
+    const limit = Math.max(1, Math.min(MAX_READ_BATCH, Math.floor(this.settings.bufferSize / 2)));
     do {
       this.readAgain = false;
       let batch: RegistryEvent[];
       do {
-        batch = await this.log.read({
-          after: this.position,
-          readable: null,
-          filter: {},
-          limit: READ_BATCH,
-        });
+        batch = await this.log.read({ after: this.position, readable: null, filter: {}, limit });
         if (batch.length > 0) this.dispatch(batch);
-      } while (batch.length === READ_BATCH);
+        if (batch.length === limit) await new Promise((resolve) => setImmediate(resolve));
+      } while (batch.length === limit);
     } while (this.readAgain);
   }
 
