@@ -1,6 +1,7 @@
 /**
  * A push-to-pull bridge: producers `push`, one consumer iterates. Bounded, so a slow consumer
- * cannot hold the producer: on overflow the queue ends with `overflowError`.
+ * cannot hold the producer: on overflow the queue ends with the error `onOverflow` gives, or, if
+ * it gives null, drops what it holds and goes on (the consumer has another way to the items).
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
@@ -11,7 +12,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly capacity: number,
-    private readonly overflowError: () => Error,
+    private readonly onOverflow: () => Error | null,
     private readonly onClose: () => void,
   ) {}
 
@@ -24,8 +25,12 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     if (this.items.length >= this.capacity) {
-      this.fail(this.overflowError());
-      return;
+      const error = this.onOverflow();
+      if (error) {
+        this.fail(error);
+        return;
+      }
+      this.items.length = 0;
     }
     this.items.push(item);
   }

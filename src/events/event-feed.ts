@@ -78,6 +78,11 @@ export class EventFeed implements EventAnnouncer {
     this.bus.signal({ kind: 'appended' });
   }
 
+  /** Resolves once everything logged so far has been handed out. */
+  async caughtUp(): Promise<void> {
+    await this.catchUp();
+  }
+
   revoke(tokenId: string): void {
     this.bus.signal({ kind: 'revoked', tokenId });
   }
@@ -96,16 +101,12 @@ export class EventFeed implements EventAnnouncer {
       options,
       queue: new AsyncQueue<RegistryEvent>(
         this.settings.bufferSize,
-        () =>
-          new RegqlError(
-            'SUBSCRIBER_TOO_SLOW',
-            `subscriber fell more than ${this.settings.bufferSize} events behind; resume with after: ${subscription?.lastDelivered() ?? options.after ?? 'null'}`,
-          ),
+        () => subscription!.overflowed(this.settings.bufferSize),
         () => this.subscribers.delete(subscriber),
       ),
     };
     this.subscribers.add(subscriber);
-    subscription = new FeedSubscription(this.log, subscriber.queue, options, this.position);
+    subscription = new FeedSubscription(this.log, subscriber.queue, options, () => this.position);
     return subscription;
   }
 

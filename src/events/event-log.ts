@@ -17,9 +17,9 @@ export interface LogQuery {
   limit: number;
 }
 
-export type EventRow = Omit<EventTable, 'id'> & { id: number };
+type EventRow = Omit<EventTable, 'id'> & { id: number };
 
-export function eventFromRow(row: EventRow): RegistryEvent {
+function eventFromRow(row: EventRow): RegistryEvent {
   return {
     id: String(row.id),
     type: row.type as EventType,
@@ -61,8 +61,9 @@ export class EventLog {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (draft.namespace) await this.queueDeliveries(id, draft);
-    return { id: String(id), ...draft };
+    const event = { id: String(id), ...draft };
+    if (draft.namespace) await this.queueDeliveries(event);
+    return event;
   }
 
   async read(query: LogQuery): Promise<RegistryEvent[]> {
@@ -100,26 +101,40 @@ export class EventLog {
     return row?.value ?? 0;
   }
 
-  /** Removes events older than `before`, except those a trigger has yet to deliver. */
+  /**
+   * Removes the events logged before the first one at or after `before`: by id, so that an odd
+   * timestamp cannot take newer events with it. Deliveries carry their own copy of the event;
+   * those still pending after the whole retention are given up.
+   */
   async prune(before: string): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const pending = trx
-        .selectFrom('trigger_deliveries')
-        .select((eb) => eb.fn.min('event_id').as('id'))
-        .where('status', '=', 'PENDING');
+      const kept = await trx
+        .selectFrom('events')
+        .select((eb) => eb.fn.min('id').as('id'))
+        .where('occurred_at', '>=', before)
+        .executeTakeFirst();
       const last = await trx
         .selectFrom('events')
         .select((eb) => eb.fn.max('id').as('id'))
-        .where('occurred_at', '<', before)
-        .where((eb) => eb.or([eb('id', '<', pending), eb(pending, 'is', null)]))
         .executeTakeFirst();
-      const through = Number(last?.id ?? 0);
-      if (through === 0) return 0;
+      const through = kept?.id != null ? Number(kept.id) - 1 : Number(last?.id ?? 0);
+      if (through <= (await new EventLog(trx).prunedThrough())) return 0;
       const removed = await trx.deleteFrom('events').where('id', '<=', through).executeTakeFirst();
       await trx
         .deleteFrom('trigger_deliveries')
         .where('event_id', '<=', through)
         .where('status', '!=', 'PENDING')
+        .execute();
+      await trx
+        .updateTable('trigger_deliveries')
+        .set({
+          status: 'FAILED',
+          last_error: 'not delivered within the event log retention',
+          lease_until: null,
+          updated_at: new Date().toISOString(),
+        })
+        .where('status', '=', 'PENDING')
+        .where('created_at', '<', before)
         .execute();
       await trx
         .insertInto('event_log_state')
@@ -132,7 +147,7 @@ export class EventLog {
     });
   }
 
-  private async queueDeliveries(eventId: number, draft: EventDraft): Promise<void> {
+  private async queueDeliveries(event: RegistryEvent): Promise<void> {
     const now = new Date().toISOString();
     await this.db
       .insertInto('trigger_deliveries')
@@ -140,6 +155,7 @@ export class EventLog {
         'trigger_id',
         'event_id',
         'subject',
+        'payload',
         'status',
         'attempts',
         'next_attempt_at',
@@ -151,19 +167,20 @@ export class EventLog {
           .selectFrom('triggers')
           .select([
             'id',
-            sql.lit(eventId).as('event_id'),
-            sql.val(eventSubject(draft)).as('subject'),
+            sql.val(Number(event.id)).as('event_id'),
+            sql.val(eventSubject(event)).as('subject'),
+            sql.val(JSON.stringify(event)).as('payload'),
             sql.lit('PENDING').as('status'),
             sql.lit(0).as('attempts'),
             sql.val(now).as('next_attempt_at'),
             sql.val(now).as('created_at'),
             sql.val(now).as('updated_at'),
           ])
-          .where('namespace', '=', draft.namespace)
-          .where((w) => w.or([w('stream', 'is', null), w('stream', '=', draft.stream)]))
-          .where((w) => w.or([w('tag', 'is', null), w('tag', '=', draft.tag)]))
+          .where('namespace', '=', event.namespace)
+          .where((w) => w.or([w('stream', 'is', null), w('stream', '=', event.stream)]))
+          .where((w) => w.or([w('tag', 'is', null), w('tag', '=', event.tag)]))
           .where((w) =>
-            w.or([w('types', 'is', null), sql<boolean>`instr(types, ${`,${draft.type},`}) > 0`]),
+            w.or([w('types', 'is', null), sql<boolean>`instr(types, ${`,${event.type},`}) > 0`]),
           ),
       )
       .execute();

@@ -8,15 +8,17 @@ const REPLAY_PAGE = 200;
 
 /**
  * One subscriber's view of the feed: first the log between its `after` and the feed's position
- * when it subscribed (read a page at a time), then the live queue, which the feed fills only with
- * later events. So nothing is missed and nothing comes twice.
+ * when it subscribed (read a page at a time), then the live queue, which holds only later events.
+ * So nothing is missed and nothing comes twice. While replaying, a full live queue only moves the
+ * end of the replay up to the feed's position; once live, it ends the subscription.
  */
 export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
   private replayCursor: number;
   private replayPage: RegistryEvent[] = [];
   private replaying: boolean;
+  /** Events up to this id come from the log; the live queue's only count after it. */
+  private liveFrom: number;
   private last: string | null = null;
-  private retentionChecked = false;
 
   static wants(options: SubscribeOptions, event: RegistryEvent): boolean {
     return (
@@ -31,26 +33,41 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
     private readonly log: EventLog,
     private readonly queue: AsyncQueue<RegistryEvent>,
     private readonly options: SubscribeOptions,
-    /** The feed's position at subscription: live events all come after it. */
-    private readonly liveFrom: number,
+    private readonly feedPosition: () => number,
   ) {
-    this.replayCursor = options.after ?? liveFrom;
-    this.replaying = this.replayCursor < liveFrom;
+    this.liveFrom = feedPosition();
+    this.replayCursor = options.after ?? this.liveFrom;
+    this.replaying = this.replayCursor < this.liveFrom;
   }
 
-  lastDelivered(): string | null {
-    return this.last;
+  /** The live queue is full: the error that ends the subscription, or null to read on from the log. */
+  overflowed(bufferSize: number): RegqlError | null {
+    if (this.replaying) {
+      this.liveFrom = this.feedPosition();
+      return null;
+    }
+    return new RegqlError(
+      'SUBSCRIBER_TOO_SLOW',
+      `subscriber fell more than ${bufferSize} events behind; resume with after: ${this.last ?? this.options.after ?? this.liveFrom}`,
+    );
   }
 
   async next(): Promise<IteratorResult<RegistryEvent>> {
-    while (this.replaying) {
-      const event = this.replayPage.shift();
-      if (event) return this.deliver(event);
-      await this.readReplayPage();
+    try {
+      while (this.replaying) {
+        const event = this.replayPage.shift();
+        if (event) return this.deliver(event);
+        await this.readReplayPage();
+      }
+      for (;;) {
+        const result = await this.queue.next();
+        if (result.done) return result;
+        if (Number(result.value.id) > this.liveFrom) return this.deliver(result.value);
+      }
+    } catch (err) {
+      await this.queue.return();
+      throw err;
     }
-    const result = await this.queue.next();
-    if (!result.done) this.last = result.value.id;
-    return result;
   }
 
   return(): Promise<IteratorResult<RegistryEvent>> {
@@ -68,15 +85,12 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
   }
 
   private async readReplayPage(): Promise<void> {
-    if (!this.retentionChecked) {
-      this.retentionChecked = true;
-      const pruned = await this.log.prunedThrough();
-      if (this.replayCursor < pruned)
-        throw new RegqlError(
-          'EVENTS_EXPIRED',
-          `events after ${this.replayCursor} are past the log's retention (kept after ${pruned}); resubscribe without after`,
-        );
-    }
+    const pruned = await this.log.prunedThrough();
+    if (this.replayCursor < pruned)
+      throw new RegqlError(
+        'EVENTS_EXPIRED',
+        `events after ${this.replayCursor} are past the log's retention (kept after ${pruned}); resubscribe without after`,
+      );
     if (this.replayCursor >= this.liveFrom) {
       this.replaying = false;
       return;
@@ -87,10 +101,11 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
       filter: this.options.filter,
       limit: REPLAY_PAGE,
     });
+    const end = this.liveFrom;
     this.replayPage = page.filter(
-      (e) => Number(e.id) <= this.liveFrom && FeedSubscription.wants(this.options, e),
+      (e) => Number(e.id) <= end && FeedSubscription.wants(this.options, e),
     );
     this.replayCursor =
-      page.length < REPLAY_PAGE ? this.liveFrom : Number(page[page.length - 1].id);
+      page.length < REPLAY_PAGE ? end : Math.min(end, Number(page[page.length - 1].id));
   }
 }

@@ -39,7 +39,13 @@ export async function sharedSubscribe(
   const events = source[Symbol.asyncIterator]();
   const results: AsyncIterableIterator<ExecutionResult> = {
     next: async () => {
-      const next = await events.next();
+      let next: IteratorResult<unknown>;
+      try {
+        next = await events.next();
+      } catch (err) {
+        await events.return?.();
+        throw err;
+      }
       if (next.done) return { value: undefined, done: true };
       return { value: await sharedExecution(args, key, next.value), done: false };
     },

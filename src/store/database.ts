@@ -161,6 +161,8 @@ export interface TriggerDeliveryTable {
   trigger_id: string;
   event_id: number;
   subject: string;
+  /** The event as sent: JSON of a RegistryEvent. */
+  payload: string;
   status: string;
   attempts: number;
   last_error: string | null;

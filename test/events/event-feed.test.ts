@@ -99,6 +99,41 @@ describe('event feed over the durable log', () => {
     await sub.return!();
   });
 
+  it('keeps replaying from the log when live events overflow the buffer during a long replay', async () => {
+    await feed.stop();
+    feed = open(3);
+    await feed.start();
+    const services = { feed, eventLog };
+    const before: RegistryEvent[] = [];
+    for (let i = 0; i < 500; i++) before.push(await logEvent(services, { namespace: 'a' }));
+    await feed.caughtUp();
+    const sub = feed.subscribe({ ...all, after: Number(before[0].id) });
+    const got = await take(sub, 10);
+    const live: RegistryEvent[] = [];
+    for (let i = 0; i < 50; i++) live.push(await logEvent(services, { namespace: 'a' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    got.push(...(await take(sub, 499 + 50 - 10)));
+    expect(got.map((e) => e.id)).toEqual([...before.slice(1), ...live].map((e) => e.id));
+    expect(feed.subscriberCount()).toBe(1);
+    await sub.return!();
+  });
+
+  it('stops a replay that the retention prune overtakes instead of skipping events', async () => {
+    const services = { feed, eventLog };
+    const old: RegistryEvent[] = [];
+    for (let i = 0; i < 450; i++)
+      old.push(
+        await logEvent(services, { namespace: 'a', occurredAt: '2020-01-01T00:00:00.000Z' }),
+      );
+    await logEvent(services, { namespace: 'a' });
+    await feed.caughtUp();
+    const sub = feed.subscribe({ ...all, after: Number(old[0].id) });
+    expect((await take(sub, 10)).map((e) => e.id)).toEqual(old.slice(1, 11).map((e) => e.id));
+    await eventLog.prune('2021-01-01T00:00:00.000Z');
+    await expect(take(sub, 500)).rejects.toMatchObject({ code: 'EVENTS_EXPIRED' });
+    expect(feed.subscriberCount()).toBe(0);
+  });
+
   it('ends a subscriber that falls behind with an error naming the last delivered id, without holding others', async () => {
     await feed.stop();
     feed = open(3);
@@ -157,6 +192,18 @@ describe('event feed over the durable log', () => {
     const tooOld = feed.subscribe({ ...all, after: Number(old.id) - 1 });
     await expect(tooOld.next()).rejects.toMatchObject({ code: 'EVENTS_EXPIRED' });
     await fromOld.return!();
+    expect(feed.subscriberCount()).toBe(0);
+  });
+
+  it('prunes by position, so an event with an odd timestamp takes no newer event with it', async () => {
+    const services = { feed, eventLog };
+    const fresh = await logEvent(services, { namespace: 'a' });
+    await logEvent(services, { namespace: 'a', occurredAt: '1970-01-01T00:00:00.000Z' });
+    await logEvent(services, { namespace: 'a' });
+    expect(await eventLog.prune(new Date(Date.now() - 86_400_000).toISOString())).toBe(0);
+    const all3 = await eventLog.read({ after: 0, readable: null, filter: {}, limit: 10 });
+    expect(all3).toHaveLength(3);
+    expect(all3[0].id).toBe(fresh.id);
   });
 
   it('never reuses an id, even after the newest events are pruned', async () => {

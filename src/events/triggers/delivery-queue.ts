@@ -1,6 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, Db } from '../../store/database';
-import { eventFromRow } from '../event-log';
 import type { RegistryEvent } from '../registry-event';
 
 export interface ClaimedDelivery {
@@ -12,8 +11,9 @@ export interface ClaimedDelivery {
   firstAttemptAt: string | null;
   /** Also the claim's token: an outcome is recorded only while the lease is still this one. */
   leaseUntil: string;
-  /** null when the event has left the log. */
-  event: RegistryEvent | null;
+  /** The event as JSON, exactly as it is sent and signed. */
+  body: string;
+  eventType: RegistryEvent['type'];
 }
 
 export interface DeliveryOutcome {
@@ -79,25 +79,14 @@ export class DeliveryQueue {
     const rows = await this.db
       .selectFrom('trigger_deliveries as d')
       .innerJoin('triggers as t', 't.id', 'd.trigger_id')
-      .leftJoin('events as e', 'e.id', 'd.event_id')
       .select([
         'd.id',
         'd.trigger_id',
         'd.attempts',
         'd.first_attempt_at',
+        'd.payload',
         't.url',
         't.sealed_secret',
-        'e.id as event_id',
-        'e.type',
-        'e.occurred_at',
-        'e.namespace',
-        'e.stream',
-        'e.tag',
-        'e.registry',
-        'e.repository',
-        'e.digest',
-        'e.previous_digest',
-        'e.message',
       ])
       .where(
         'd.id',
@@ -114,15 +103,8 @@ export class DeliveryQueue {
       attempts: row.attempts,
       firstAttemptAt: row.first_attempt_at,
       leaseUntil,
-      event:
-        row.event_id === null
-          ? null
-          : eventFromRow({
-              ...row,
-              id: row.event_id,
-              type: row.type!,
-              occurred_at: row.occurred_at!,
-            }),
+      body: row.payload,
+      eventType: (JSON.parse(row.payload) as RegistryEvent).type,
     }));
   }
 
@@ -144,6 +126,26 @@ export class DeliveryQueue {
       .where('lease_until', '=', claim.leaseUntil)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Gives up deliveries queued before `cutoff` and not being attempted: behind a receiver that keeps
+   * failing, later events would otherwise each wait out the whole retry time in turn.
+   */
+  async giveUpQueuedBefore(cutoff: number, now: number): Promise<void> {
+    const at = iso(now);
+    await this.db
+      .updateTable('trigger_deliveries')
+      .set({
+        status: 'FAILED',
+        last_error: 'not delivered within the retry time of the event',
+        next_attempt_at: at,
+        updated_at: at,
+      })
+      .where('status', '=', 'PENDING')
+      .where('created_at', '<', iso(cutoff))
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .execute();
   }
 
   /** When a delivery next becomes claimable (due and its lease, if any, expired); null: none. */

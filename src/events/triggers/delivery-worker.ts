@@ -84,6 +84,8 @@ export class DeliveryWorker {
     if (room <= 0) return;
     let next: number | null;
     try {
+      const now = Date.now();
+      await this.queue.giveUpQueuedBefore(now - this.settings.maxRetryMs, now);
       const claimed = await this.queue.claim(
         room,
         Date.now(),
@@ -141,8 +143,6 @@ export class DeliveryWorker {
   }
 
   private attempt(claim: ClaimedDelivery): Promise<AttemptResult> | AttemptResult {
-    if (!claim.event)
-      return { result: 'FAILED', statusCode: null, error: 'the event is no longer in the log' };
     let secret: string;
     try {
       secret = this.triggers.openSecret(claim.triggerId, claim.sealedSecret);
@@ -153,8 +153,7 @@ export class DeliveryWorker {
         error: 'the secret cannot be opened: was the secret key changed?',
       };
     }
-    const body = JSON.stringify(claim.event);
-    const headers = deliveryHeaders(secret, body, claim.event.type, String(claim.id));
-    return postEvent(this.agent, claim.url, body, headers, this.settings.timeoutMs);
+    const headers = deliveryHeaders(secret, claim.body, claim.eventType, String(claim.id));
+    return postEvent(this.agent, claim.url, claim.body, headers, this.settings.timeoutMs);
   }
 }

@@ -17,8 +17,8 @@ function backoff(attempts: number, baseMs: number): number {
 }
 
 /**
- * What an attempt makes of a delivery: settled, or PENDING until the next attempt (the receiver's
- * Retry-After when it gave one), or FAILED when that would fall past the bound.
+ * What an attempt makes of a delivery: settled, or PENDING until the next attempt (backoff, or the
+ * receiver's Retry-After when that is longer), or FAILED when that would fall past the bound.
  */
 export function afterAttempt(
   attempt: AttemptResult,
@@ -36,7 +36,8 @@ export function afterAttempt(
   if (attempt.result === 'DELIVERED') return { ...settled, status: 'DELIVERED' };
   if (attempt.result === 'FAILED')
     return { ...settled, status: 'FAILED', lastError: attempt.error };
-  const next = now + (attempt.retryAfterMs ?? backoff(attempts, settings.retryBaseMs));
+  // Retry-After may ask for more patience than the backoff, never for less (`0` must not spin).
+  const next = now + Math.max(attempt.retryAfterMs ?? 0, backoff(attempts, settings.retryBaseMs));
   if (next - firstAttemptAt > settings.maxRetryMs)
     return {
       ...settled,

@@ -55,7 +55,7 @@ export class WebhookIntake {
         taken.push(push);
         await trx.events.append({
           type: 'EXTERNAL_PUSH',
-          occurredAt: push.occurredAt ?? now.toISOString(),
+          occurredAt: now.toISOString(),
           namespace: receiver.namespace,
           stream: null,
           tag: push.tag,
@@ -63,7 +63,12 @@ export class WebhookIntake {
           repository: push.repository,
           digest: push.digest,
           previousDigest: null,
-          message: `${senderNames[receiver.kind]} ${receiver.id}`,
+          message: [
+            `${senderNames[receiver.kind]} ${receiver.id}`,
+            push.occurredAt && `pushed at ${push.occurredAt}`,
+          ]
+            .filter(Boolean)
+            .join('; '),
         });
       }
       await receivers.forgetExpired(now);

@@ -71,6 +71,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('event_id', 'integer', (c) => c.notNull())
     /** The image stream (namespace/name) or repository the event is about: delivery order key. */
     .addColumn('subject', 'text', (c) => c.notNull())
+    /** The event as JSON, so that a delivery outlives the event's retention in the log. */
+    .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())
     .addColumn('last_error', 'text')
