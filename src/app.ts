@@ -183,6 +183,7 @@ export async function startApp(
         timeoutMs: config.events.triggerTimeoutMs,
         retryBaseMs: config.events.triggerRetryBaseMs,
         maxRetryMs: config.events.triggerMaxRetrySeconds * 1000,
+        privateNetworks: config.events.triggerPrivateNetworks,
       },
       log.child({ component: 'triggers' }),
     );

@@ -95,6 +95,7 @@ const configSchema = z
         triggerTimeoutMs: z.coerce.number().int().min(100).default(10000),
         triggerRetryBaseMs: z.coerce.number().int().min(10).default(1000),
         triggerMaxRetrySeconds: z.coerce.number().min(0).default(3600),
+        triggerPrivateNetworks: boolFromString.default(false),
         redisUrl: z
           .url({
             protocol: /^rediss?$/,
@@ -158,6 +159,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_TRIGGER_TIMEOUT_MS: ['events', 'triggerTimeoutMs'],
   REGQL_TRIGGER_RETRY_BASE_MS: ['events', 'triggerRetryBaseMs'],
   REGQL_TRIGGER_MAX_RETRY_SECONDS: ['events', 'triggerMaxRetrySeconds'],
+  REGQL_TRIGGER_PRIVATE_NETWORKS: ['events', 'triggerPrivateNetworks'],
   REGQL_EVENT_POLL_MS: ['events', 'pollMs'],
   REGQL_REDIS_URL: ['events', 'redisUrl'],
   REGQL_LOG_LEVEL: ['logLevel'],

@@ -47,6 +47,7 @@ export class EventFeed implements EventAnnouncer {
   private readonly subscribers = new Set<Subscriber>();
   private readonly listeners = new Set<(events: RegistryEvent[]) => void>();
   private readonly revoked = new Set<string>();
+  private readonly revocationListeners = new Set<(tokenId: string) => void>();
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private timer: NodeJS.Timeout | null = null;
@@ -87,6 +88,16 @@ export class EventFeed implements EventAnnouncer {
     this.bus.signal({ kind: 'revoked', tokenId });
   }
 
+  isRevoked(tokenId: string): boolean {
+    return this.revoked.has(tokenId);
+  }
+
+  /** Told of every token revoked here or, through the bus, in another process. */
+  onRevoked(listener: (tokenId: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
   /** In-process consumers (trigger delivery) that want every batch the feed reads. */
   onEvents(listener: (events: RegistryEvent[]) => void): () => void {
     this.listeners.add(listener);
@@ -125,6 +136,7 @@ export class EventFeed implements EventAnnouncer {
 
   private endSubscriptionsOf(tokenId: string): void {
     this.revoked.add(tokenId);
+    for (const listener of this.revocationListeners) listener(tokenId);
     for (const subscriber of this.subscribers) {
       if (subscriber.options.tokenId === tokenId)
         subscriber.queue.fail(new RegqlError('UNAUTHENTICATED', 'the token was revoked'));

@@ -12,6 +12,8 @@ export interface SocketExtra {
 const KEEP_ALIVE_MS = 12_000;
 /** Bytes a socket may hold unsent before a send waits for the client to read. */
 const SEND_HIGH_WATER = 256 * 1024;
+/** Past this a client that does not read is cut off (each operation may add one message). */
+const SEND_HARD_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Sends that resolve at once while the socket keeps up, so one subscriber's events of a tick go
@@ -25,6 +27,10 @@ function batchingSender(ws: WebSocket): (data: string) => Promise<void> {
   let corked = false;
   return (data) => {
     if (ws.readyState !== ws.OPEN) return Promise.resolve();
+    if (ws.bufferedAmount > SEND_HARD_LIMIT) {
+      ws.terminate();
+      return Promise.resolve();
+    }
     if (raw && !corked) {
       corked = true;
       raw.cork();

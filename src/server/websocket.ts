@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../auth/roles';
 import { createContext, type Services } from '../graphql/context';
 import { clientError } from '../graphql/error-codes';
@@ -22,6 +22,8 @@ import { sharedSubscribe } from './shared-subscribe';
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
   identity: Identity | null;
 }
+
+const MAX_OPERATIONS_PER_CONNECTION = 100;
 
 /**
  * graphql-ws on the HTTP server's port and path. It bypasses Apollo, so authentication, limits
@@ -44,6 +46,10 @@ export function attachWebSocket(
     ? specifiedRules
     : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const openSubscriptions = new Set<string>();
+  const socketsByToken = new Map<string, Set<WebSocket>>();
+  const stopWatchingRevocations = services.feed.onRevoked((tokenId) => {
+    for (const socket of socketsByToken.get(tokenId) ?? []) socket.close(4403, 'token revoked');
+  });
 
   const cleanup = serveGraphqlWs<ConnectionExtra>(
     {
@@ -55,10 +61,27 @@ export function attachWebSocket(
           log.info({ reason: auth.invalid }, 'websocket connection refused');
           return false;
         }
-        ctx.extra.identity = auth.identity;
+        const { identity } = auth;
+        if (identity && services.feed.isRevoked(identity.id)) return false;
+        ctx.extra.identity = identity;
+        if (identity) {
+          const sockets = socketsByToken.get(identity.id) ?? new Set<WebSocket>();
+          socketsByToken.set(identity.id, sockets.add(ctx.extra.socket));
+          ctx.extra.socket.once('close', () => {
+            sockets.delete(ctx.extra.socket);
+            if (sockets.size === 0) socketsByToken.delete(identity.id);
+          });
+        }
         return true;
       },
       onSubscribe: (ctx, id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_CONNECTION)
+          return [
+            new GraphQLError(
+              `at most ${MAX_OPERATIONS_PER_CONNECTION} operations may run at once on one connection`,
+              { extensions: { code: 'TOO_MANY_OPERATIONS' } },
+            ),
+          ];
         let document: DocumentNode;
         try {
           document = parse(payload.query);
@@ -124,5 +147,10 @@ export function attachWebSocket(
     log,
   );
 
-  return { dispose: () => cleanup.dispose() };
+  return {
+    dispose: () => {
+      stopWatchingRevocations();
+      return cleanup.dispose();
+    },
+  };
 }

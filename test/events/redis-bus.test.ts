@@ -281,7 +281,7 @@ describe('two regql processes sharing one store and one redis', () => {
       revokeToken: true,
     });
     await eventually(() => atB.errors.length === 1, 'the subscription on B to end', 5000);
-    expect(atB.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(atB.errors[0]).toMatchObject({ code: 4403, reason: 'token revoked' });
     const delivered = atB.events.length;
     await push(a, 'revoke', 'after');
     await new Promise((r) => setTimeout(r, 300));

@@ -19,7 +19,9 @@ import {
 
 type Delivery = TriggersQuery['triggers'][number]['deliveries'][number];
 
+/** The receivers run on loopback, which triggers may only call when this is allowed. */
 const settings = {
+  REGQL_TRIGGER_PRIVATE_NETWORKS: 'true',
   REGQL_TRIGGER_RETRY_BASE_MS: '100',
   REGQL_TRIGGER_MAX_RETRY_SECONDS: '2',
   REGQL_TRIGGER_TIMEOUT_MS: '1000',

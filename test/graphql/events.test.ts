@@ -95,7 +95,7 @@ describe('the event log through GraphQL', () => {
     await eventually(() => w.events.length === 2, 'the events before revocation');
     await server.gql(RevokeTokenDocument, { id: viewer.id });
     await eventually(() => w.errors.length === 1, 'the subscription to end');
-    expect(w.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(w.errors[0]).toMatchObject({ code: 4403, reason: 'token revoked' });
     await push('r2');
     await new Promise((r) => setTimeout(r, 200));
     expect(w.events.map((e) => e.tag)).toEqual(['r1', 'r1']);

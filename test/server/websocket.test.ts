@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import {
   CreateTokenDocument,
   RegistryEventsDocument,
+  RevokeTokenDocument,
   type RegistryEventsSubscription,
 } from '../generated/graphql';
 import { logEvent } from '../helpers/events';
@@ -152,6 +153,45 @@ describe('graphql-ws on /graphql', () => {
     );
     expect(await closed).toBe(4403);
     await client.dispose();
+  });
+
+  it('closes the open connections of a token when it is revoked', async () => {
+    const created = await server.gql(CreateTokenDocument, {
+      input: { namespace: 'team-a', role: 'EDITOR' },
+    });
+    const { id, token } = created.data!.createToken;
+    const client = createClient({
+      url: server.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: token },
+      retryAttempts: 0,
+      lazy: false,
+    });
+    const closed = new Promise<number>((resolve) =>
+      client.on('closed', (e) => resolve((e as { code: number }).code)),
+    );
+    await new Promise((resolve) => client.on('connected', resolve));
+    await server.gql(RevokeTokenDocument, { id });
+    expect(await closed).toBe(4403);
+    await client.dispose();
+  });
+
+  it('limits the operations running at once on one connection', async () => {
+    const client = connect(server, ADMIN_TOKEN);
+    const results: unknown[] = [];
+    const stops = Array.from({ length: 101 }, () =>
+      client.subscribe(
+        { query: 'subscription { registryEvents { id } }' },
+        { next: (r) => results.push(r), error: (e) => results.push(e), complete: () => {} },
+      ),
+    );
+    try {
+      await waitFor(() => results.length === 1, 'the refusal');
+      expect(results[0]).toMatchObject([{ extensions: { code: 'TOO_MANY_OPERATIONS' } }]);
+    } finally {
+      for (const stop of stops) stop();
+      await client.dispose();
+    }
   });
 
   it('applies the same limits as HTTP', async () => {

@@ -4,12 +4,15 @@ import type { EventFeed } from '../event-feed';
 import type { ClaimedDelivery, DeliveryQueue } from './delivery-queue';
 import { postEvent, type AttemptResult } from './post-event';
 import { afterAttempt, type RetrySettings } from './retry-policy';
+import { addressLiteral, isPublicAddress, publicOnlyLookup } from './public-address';
 import { deliveryHeaders } from './signature';
 import type { TriggerStore } from './trigger-store';
 
 export interface DeliverySettings extends RetrySettings {
   /** One attempt, from connect to the end of the response. */
   timeoutMs: number;
+  /** Whether receivers may be on loopback, private or link-local addresses. */
+  privateNetworks: boolean;
 }
 
 const CONCURRENCY = 8;
@@ -43,7 +46,10 @@ export class DeliveryWorker {
     this.agent = new Agent({
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.timeoutMs,
-      connect: { timeout: settings.timeoutMs },
+      connect: {
+        timeout: settings.timeoutMs,
+        ...(!settings.privateNetworks && { lookup: publicOnlyLookup }),
+      },
     });
   }
 
@@ -153,6 +159,9 @@ export class DeliveryWorker {
         error: 'the secret cannot be opened: was the secret key changed?',
       };
     }
+    const literal = addressLiteral(new URL(claim.url).hostname);
+    if (!this.settings.privateNetworks && literal !== null && !isPublicAddress(literal))
+      return { result: 'FAILED', statusCode: null, error: 'the address is not public' };
     const headers = deliveryHeaders(secret, claim.body, claim.eventType, String(claim.id));
     return postEvent(this.agent, claim.url, claim.body, headers, this.settings.timeoutMs);
   }

@@ -1,5 +1,6 @@
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { retryAfterMs } from '../../oci/client/transport';
+import { PrivateAddressError } from './public-address';
 
 export type AttemptResult =
   | { result: 'DELIVERED'; statusCode: number }
@@ -49,6 +50,15 @@ export async function postEvent(
       : null;
     await res.body.dump({ limit: RESPONSE_BODY_LIMIT });
   } catch (err) {
+    if (
+      err instanceof PrivateAddressError ||
+      (err as { cause?: unknown }).cause instanceof PrivateAddressError
+    )
+      return {
+        result: 'FAILED',
+        statusCode: null,
+        error: 'the host resolves to a non-public address',
+      };
     if (isTimeout(err) || signal.aborted)
       return {
         result: 'RETRY',

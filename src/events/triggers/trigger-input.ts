@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidInput } from '../../domain/errors';
+import { addressLiteral, isPublicAddress } from './public-address';
 import { assertDnsLabel, assertTag } from '../../domain/names';
 import type { EventType } from '../registry-event';
 
@@ -26,7 +27,7 @@ const MAX_URL_LENGTH = 2048;
 const MIN_SECRET_LENGTH = 16;
 const MAX_SECRET_LENGTH = 256;
 
-function checkTriggerUrl(value: string): string {
+function checkTriggerUrl(value: string, privateNetworks: boolean): string {
   if (value.length > MAX_URL_LENGTH)
     throw invalidInput(`url is longer than ${MAX_URL_LENGTH} characters`);
   let url: URL;
@@ -40,6 +41,12 @@ function checkTriggerUrl(value: string): string {
   if (!url.hostname) throw invalidInput('url must name a host');
   if (url.username || url.password)
     throw invalidInput('url must not carry credentials: receivers check the signature instead');
+  const literal = addressLiteral(url.hostname);
+  const inside = url.hostname === 'localhost' || (literal !== null && !isPublicAddress(literal));
+  if (inside && !privateNetworks)
+    throw invalidInput(
+      'url names a loopback, private or link-local address; triggers call public addresses unless events.triggerPrivateNetworks is set',
+    );
   if (url.href.length > MAX_URL_LENGTH)
     throw invalidInput(`url is longer than ${MAX_URL_LENGTH} characters`);
   return url.href;
@@ -55,7 +62,7 @@ function checkSecret(secret: string | null | undefined): string {
 }
 
 /** A trigger as the API asked for it, checked; the secret is generated unless the user chose one. */
-export function newTrigger(input: TriggerInput): NewTrigger {
+export function newTrigger(input: TriggerInput, privateNetworks: boolean): NewTrigger {
   const stream = input.stream ?? null;
   const tag = input.tag ?? null;
   assertDnsLabel('namespace', input.namespace);
@@ -63,7 +70,7 @@ export function newTrigger(input: TriggerInput): NewTrigger {
   if (tag !== null) assertTag(tag);
   return {
     namespace: input.namespace,
-    url: checkTriggerUrl(input.url),
+    url: checkTriggerUrl(input.url, privateNetworks),
     stream,
     tag,
     types: input.types && input.types.length > 0 ? [...new Set(input.types)] : null,

@@ -37,7 +37,7 @@ export class TriggerResolver {
   })
   async addTrigger(@Arg('input') input: AddTriggerInput, @Ctx() ctx: Context): Promise<Trigger> {
     requireRole(ctx, input.namespace, 'EDITOR');
-    const trigger = newTrigger(input);
+    const trigger = newTrigger(input, ctx.services.config.events.triggerPrivateNetworks);
     return toTrigger(await ctx.services.triggers.add(trigger), trigger.secret);
   }
 
