@@ -15,6 +15,8 @@ export interface Intake {
   imports: number;
 }
 
+const IMPORT_CONCURRENCY = 4;
+
 const senderNames: Record<Receiver['kind'], string> = {
   DISTRIBUTION: 'registry notification',
   QUAY: 'Quay webhook',
@@ -28,7 +30,10 @@ const senderNames: Record<Receiver['kind'], string> = {
  * the receiver's namespace that tracks a pushed repository and tag.
  */
 export class WebhookIntake {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly waiting: { key: string; streamId: string; tag: string }[] = [];
+  private readonly again = new Set<string>();
+  private readonly onIdle: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -84,9 +89,10 @@ export class WebhookIntake {
     };
   }
 
-  /** Resolves once every import started so far has finished. */
-  async settled(): Promise<void> {
-    await Promise.all(this.running);
+  /** Resolves once no import is running or waiting. */
+  settled(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.onIdle.push(resolve));
   }
 
   private async tracking(namespace: string, pushes: ExternalPush[]) {
@@ -94,12 +100,35 @@ export class WebhookIntake {
     return tags.filter((t) => pushes.some((push) => pushMatchesPullSpec(push, t.from)));
   }
 
+  /**
+   * At most IMPORT_CONCURRENCY imports at once; a push for a tag whose import is waiting or
+   * running adds nothing but, if it is running, one more import after it.
+   */
   private startImport(streamId: string, tag: string): void {
-    const run = this.importer
-      .importScheduled(streamId, tag)
-      .then((status) => this.log.info({ streamId, tag, status }, 'webhook import'))
-      .catch((err: unknown) => this.log.error({ err, streamId, tag }, 'webhook import failed'))
-      .finally(() => this.running.delete(run));
-    this.running.add(run);
+    const key = `${streamId}\n${tag}`;
+    if (this.running.has(key)) {
+      this.again.add(key);
+      return;
+    }
+    if (this.waiting.some((w) => w.key === key)) return;
+    this.waiting.push({ key, streamId, tag });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running.size < IMPORT_CONCURRENCY && this.waiting.length > 0) {
+      const { key, streamId, tag } = this.waiting.shift()!;
+      const run = this.importer
+        .importScheduled(streamId, tag)
+        .then((status) => this.log.info({ streamId, tag, status }, 'webhook import'))
+        .catch((err: unknown) => this.log.error({ err, streamId, tag }, 'webhook import failed'))
+        .finally(() => {
+          this.running.delete(key);
+          if (this.again.delete(key)) this.startImport(streamId, tag);
+          this.pump();
+          if (this.running.size === 0) for (const settle of this.onIdle.splice(0)) settle();
+        });
+      this.running.set(key, run);
+    }
   }
 }
