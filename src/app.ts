@@ -186,6 +186,7 @@ export async function startApp(
         privateNetworks: config.events.triggerPrivateNetworks,
       },
       log.child({ component: 'triggers' }),
+      (result) => metrics.triggerAttempts.inc({ result }),
     );
     bus.onSignal((signal) => {
       if (signal.kind === 'revoked') void identities.forgetCached();
@@ -208,7 +209,7 @@ export async function startApp(
       { maxRevisions: imports.maxRevisions, defaultPlatform: imports.defaultPlatform, schedule },
       log,
     );
-    const countImport = (status: string, trigger: 'api' | 'schedule') =>
+    const countImport = (status: string, trigger: 'api' | 'schedule' | 'webhook') =>
       metrics.imports.inc({ status, trigger });
     const scheduler = new ImportScheduler(
       store.db,
@@ -290,11 +291,15 @@ export async function startApp(
       publicUrl,
       publicNamespaces: config.registry.publicNamespaces,
     });
-    const intake = new WebhookIntake(store.db, importer, feed, log);
+    const intake = new WebhookIntake(store.db, importer, feed, log, (status) =>
+      countImport(status, 'webhook'),
+    );
     handle = requestListener({
       registry,
       registryToken: tokenEndpoint(identities, registryTokens, config.registry.publicNamespaces),
-      webhooks: webhookRoute(services.webhookReceivers, intake),
+      webhooks: webhookRoute(services.webhookReceivers, intake, (kind, status) =>
+        metrics.webhookRequests.inc({ kind, status: String(status) }),
+      ),
       graphql: graphqlHandler(apollo, services),
       metrics,
       ready: () => ready,

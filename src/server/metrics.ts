@@ -41,8 +41,22 @@ export class Metrics {
 
   readonly imports = new Counter({
     name: 'regql_imports_total',
-    help: 'Tag imports by result (SUCCESS, UNCHANGED, FAILED) and trigger (api, schedule)',
+    help: 'Tag imports by result (SUCCESS, UNCHANGED, FAILED) and trigger (api, schedule, webhook)',
     labelNames: ['status', 'trigger'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookRequests = new Counter({
+    name: 'regql_webhook_requests_total',
+    help: 'Inbound registry webhook requests, by kind and HTTP status answered',
+    labelNames: ['kind', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly triggerAttempts = new Counter({
+    name: 'regql_trigger_attempts_total',
+    help: 'Outbound trigger POSTs, by outcome (DELIVERED, RETRY, FAILED)',
+    labelNames: ['result'] as const,
     registers: [this.registry],
   });
 

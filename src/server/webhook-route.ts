@@ -43,7 +43,11 @@ const sameHash = (secret: string, stored: string) =>
  * `POST /webhooks/<kind>/<receiver id>[/<secret>]`: the secret in the path, or in an
  * `X-Regql-Webhook-Secret` or `Authorization` header for senders configured with headers.
  */
-export function webhookRoute(receivers: ReceiverStore, intake: WebhookIntake) {
+export function webhookRoute(
+  receivers: ReceiverStore,
+  intake: WebhookIntake,
+  count: (kind: string, status: number) => void,
+) {
   return async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -52,6 +56,7 @@ export function webhookRoute(receivers: ReceiverStore, intake: WebhookIntake) {
   ): Promise<void> => {
     const match = pathPattern.exec(url.pathname);
     const kind = match && kindsBySlug.get(match[1]);
+    res.once('finish', () => count(kind ? webhookSlugs[kind] : 'unknown', res.statusCode));
     if (!match || !kind)
       return sendJsonError(res, 404, 'NOT_FOUND', 'no webhook route; see createWebhookReceiver');
     if (req.method !== 'POST') {

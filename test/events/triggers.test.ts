@@ -143,6 +143,9 @@ describe('outbound triggers', () => {
     });
     for (const d of deliveries.slice(0, -1))
       expect(d).toMatchObject({ status: 'DELIVERED', attempts: 1, lastError: null });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^regql_trigger_attempts_total\{result="RETRY"\} [1-9]/m);
+    expect(metrics).toMatch(/^regql_trigger_attempts_total\{result="DELIVERED"\} [1-9]/m);
   });
 
   it('waits as long as a 429 answer asks in Retry-After', async () => {

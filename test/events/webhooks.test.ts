@@ -228,6 +228,18 @@ describe('inbound registry webhooks', () => {
     ]);
   });
 
+  it('counts webhook requests by kind and answer, and the imports they start', async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    for (const status of ['202', '401', '400'])
+      expect(metrics).toMatch(
+        new RegExp(
+          `^regql_webhook_requests_total\\{kind="distribution",status="${status}"\\} [1-9]`,
+          'm',
+        ),
+      );
+    expect(metrics).toMatch(/^regql_imports_total\{status="SUCCESS",trigger="webhook"\} [1-9]/m);
+  });
+
   it('lets only admins of the namespace create and remove receivers', async () => {
     const editorToken = (
       await server.raw(

@@ -42,6 +42,7 @@ export class DeliveryWorker {
     private readonly feed: Pick<EventFeed, 'onEvents'>,
     private readonly settings: DeliverySettings,
     private readonly logger: Logger,
+    private readonly countAttempt: (result: AttemptResult['result']) => void,
   ) {
     this.agent = new Agent({
       headersTimeout: settings.timeoutMs,
@@ -131,6 +132,7 @@ export class DeliveryWorker {
   private async deliver(claim: ClaimedDelivery): Promise<void> {
     const startedAt = Date.now();
     const attempt = await this.attempt(claim);
+    this.countAttempt(attempt.result);
     const now = Date.now();
     const attempts = claim.attempts + 1;
     const outcome = afterAttempt(

@@ -40,6 +40,7 @@ export class WebhookIntake {
     private readonly importer: Importer,
     private readonly announcer: EventAnnouncer,
     private readonly log: Logger,
+    private readonly countImport: (status: string) => void,
   ) {}
 
   async accept(receiver: Receiver, pushes: ExternalPush[]): Promise<Intake> {
@@ -120,7 +121,10 @@ export class WebhookIntake {
       const { key, streamId, tag } = this.waiting.shift()!;
       const run = this.importer
         .importScheduled(streamId, tag)
-        .then((status) => this.log.info({ streamId, tag, status }, 'webhook import'))
+        .then((status) => {
+          this.countImport(status);
+          this.log.info({ streamId, tag, status }, 'webhook import');
+        })
         .catch((err: unknown) => this.log.error({ err, streamId, tag }, 'webhook import failed'))
         .finally(() => {
           this.running.delete(key);
