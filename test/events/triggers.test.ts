@@ -276,7 +276,7 @@ describe('outbound triggers', () => {
   });
 
   it('lets editors manage and viewers read, and answers NOT_FOUND for a trigger the caller may not manage', async () => {
-    const input = { namespace: 'team-a', url: `${receiver.url}/perm` };
+    const input = { namespace: 'team-a', url: `${receiver.url}/perm?token=receiver-own-token` };
     expect(errorCodes(await server.gql(AddTriggerDocument, { input }, viewer))).toEqual([
       'FORBIDDEN',
     ]);
@@ -289,7 +289,11 @@ describe('outbound triggers', () => {
     const trigger = (await server.gql(AddTriggerDocument, { input }, editor)).data!.addTrigger;
 
     const read = await server.gql(TriggersDocument, { namespace: 'team-a' }, viewer);
-    expect(read.data!.triggers.map((t) => t.id)).toContain(trigger.id);
+    expect(read.data!.triggers.find((t) => t.id === trigger.id)?.url).toBe(
+      `${receiver.url}/perm?…`,
+    );
+    const managed = await server.gql(TriggersDocument, { namespace: 'team-a' }, editor);
+    expect(managed.data!.triggers.find((t) => t.id === trigger.id)?.url).toBe(input.url);
     expect(
       errorCodes(await server.gql(TriggersDocument, { namespace: 'team-a' }, otherEditor)),
     ).toEqual(['FORBIDDEN']);
@@ -307,6 +311,15 @@ describe('outbound triggers', () => {
     expect((await server.gql(RemoveTriggerDocument, { id: trigger.id }, editor)).data).toEqual({
       removeTrigger: true,
     });
+  });
+
+  it('keeps at most 100 triggers in a namespace', async () => {
+    const input = { namespace: 'team-cap', url: `${receiver.url}/cap` };
+    for (let i = 0; i < 100; i++)
+      expect((await server.gql(AddTriggerDocument, { input })).errors).toBeUndefined();
+    const over = await server.gql(AddTriggerDocument, { input });
+    expect(errorCodes(over)).toEqual(['BAD_USER_INPUT']);
+    expect(over.errors![0].message).toMatch(/at most 100 triggers/);
   });
 
   it('refuses URLs, names, types and secrets it cannot use', async () => {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { hasRole } from '../../auth/roles';
-import { notFound } from '../../domain/errors';
+import { invalidInput, notFound } from '../../domain/errors';
 import { newTrigger } from '../../events/triggers/trigger-input';
 import type { DeliveryView, TriggerView } from '../../events/triggers/trigger-store';
 import { connectionComplexity, pageSize } from '../connection';
@@ -9,6 +9,17 @@ import { EventType } from '../enums';
 import { requireIdentity, requireRole } from '../guards';
 import { AddTriggerInput } from '../inputs/trigger.input';
 import { Trigger, TriggerDelivery } from '../types/trigger.type';
+
+const MAX_TRIGGERS_PER_NAMESPACE = 100;
+
+/** A URL's query may carry the receiver's own token: only those who may manage triggers see it. */
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  const hidden = parsed.search ? '?…' : '';
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.href + hidden;
+}
 
 const toTrigger = (view: TriggerView, secret: string | null = null): Trigger => ({
   ...view,
@@ -27,8 +38,11 @@ const toDelivery = (view: DeliveryView): TriggerDelivery => ({
 export class TriggerResolver {
   @Query(() => [Trigger], { description: 'Outbound triggers with their delivery log' })
   async triggers(@Arg('namespace') namespace: string, @Ctx() ctx: Context): Promise<Trigger[]> {
-    requireRole(ctx, namespace, 'VIEWER');
-    return (await ctx.services.triggers.list(namespace)).map((view) => toTrigger(view));
+    const identity = requireRole(ctx, namespace, 'VIEWER');
+    const manages = hasRole(identity, namespace, 'EDITOR');
+    return (await ctx.services.triggers.list(namespace)).map((view) =>
+      toTrigger(manages ? view : { ...view, url: withoutQuery(view.url) }),
+    );
   }
 
   @Mutation(() => Trigger, {
@@ -38,6 +52,8 @@ export class TriggerResolver {
   async addTrigger(@Arg('input') input: AddTriggerInput, @Ctx() ctx: Context): Promise<Trigger> {
     requireRole(ctx, input.namespace, 'EDITOR');
     const trigger = newTrigger(input, ctx.services.config.events.triggerPrivateNetworks);
+    if ((await ctx.services.triggers.list(input.namespace)).length >= MAX_TRIGGERS_PER_NAMESPACE)
+      throw invalidInput(`a namespace has at most ${MAX_TRIGGERS_PER_NAMESPACE} triggers`);
     return toTrigger(await ctx.services.triggers.add(trigger), trigger.secret);
   }
 
