@@ -1,9 +1,10 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sendFile } from './send-file';
 
 /** Large reads and writes: fewer system calls and socket writes per GiB than Node's 64 KiB default. */
 const IO_CHUNK = 1024 * 1024;
@@ -60,8 +61,9 @@ export class BlobStore {
     }
   }
 
-  read(digest: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.blobPath(digest), { ...range, highWaterMark: IO_CHUNK });
+  /** Writes the blob to `out` and ends it. */
+  sendTo(digest: string, out: Writable): Promise<void> {
+    return sendFile(this.blobPath(digest), out);
   }
 
   readAll(digest: string): Promise<Buffer> {

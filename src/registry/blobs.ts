@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { API_VERSION, type ApiContext } from './api-context';
 import { OciError } from './errors';
 
@@ -26,5 +25,5 @@ export async function blobs(
     'docker-content-digest': digest,
   });
   if (req.method === 'HEAD') return void res.end();
-  await pipeline(ctx.deps.blobs.read(digest), res);
+  await ctx.deps.blobs.sendTo(digest, res);
 }

@@ -196,6 +196,33 @@ describe('the integrated registry against bad input and misbehaving clients', ()
     });
   });
 
+  describe('a client that goes away mid-download', () => {
+    it('costs the server nothing lasting: the file is closed and the next download is whole', async () => {
+      const data = randomBytes(48 * 1024 * 1024);
+      const digest = await editor.pushBlob('team-a/big', data);
+      const openFiles = () => readdirSync('/proc/self/fd').length;
+      const before = openFiles();
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const url = new URL(`/v2/team-a/big/blobs/${digest}`, server.url);
+          const req = request(url, { headers: { authorization: bearer } }, (res) => {
+            expect(res.statusCode).toBe(200);
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', (err) => (req.destroyed ? resolve() : reject(err)));
+          req.end();
+        });
+      }
+      await waitUntil(async () => openFiles() <= before, 'the blob files to be closed', 5000);
+      const whole = await editor.get(`/v2/team-a/big/blobs/${digest}`);
+      expect(whole.status).toBe(200);
+      expect(sha256(whole.body)).toBe(digest);
+    });
+  });
+
   describe('a client that goes away mid-upload', () => {
     it('drops the partial chunk and lets the upload be resumed', async () => {
       const data = randomBytes(8 * 1024 * 1024);
