@@ -1,11 +1,11 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { freePort } from '../test/helpers/processes';
+import { pushSyntheticImage } from '../test/helpers/synthetic-images';
 import {
   SetupError,
   buildWithTsc,
@@ -69,8 +69,6 @@ const SUBSCRIPTION = `subscription BenchEvents($filter: EventFilter) {
   registryEvents(filter: $filter) { id type stream tag digest occurredAt }
 }`;
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-
 function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -96,7 +94,6 @@ function machineCpuSeconds(): { busy: number; total: number } {
   return { busy: (total - fields[3] - fields[4]) / CLOCK_TICKS, total: total / CLOCK_TICKS };
 }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 // ---------------------------------------------------------------------------------------------
 // The protocol between the bench and its workers (IPC, structured clone).
@@ -493,7 +490,7 @@ interface Pushed {
   pushMs: number;
 }
 
-/** pushSyntheticImage's steps, timing the manifest PUT: its 201 is the acknowledgement. */
+/** One push; the manifest PUT's 201 is the acknowledgement. */
 async function pushImage(
   baseUrl: string,
   repository: string,
@@ -501,82 +498,27 @@ async function pushImage(
   authorization: string,
 ): Promise<Pushed> {
   const started = performance.now();
-  const headers = { authorization };
-  const signal = () => AbortSignal.timeout(PUSH_TIMEOUT_MS);
-  const upload = async (data: Buffer): Promise<string> => {
-    const digest = sha256(data);
-    const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, {
-      method: 'POST',
-      headers,
-      signal: signal(),
-    });
-    if (start.status !== 202)
-      throw new SetupError(`${repository}: upload start: ${start.status} ${await start.text()}`);
-    await start.arrayBuffer();
-    const location = new URL(start.headers.get('location')!, baseUrl);
-    location.searchParams.set('digest', digest);
-    const put = await fetch(location, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/octet-stream' },
-      body: data,
-      signal: signal(),
-    });
-    if (put.status !== 201)
-      throw new SetupError(`${repository}: upload put: ${put.status} ${await put.text()}`);
-    await put.arrayBuffer();
-    return digest;
-  };
-  const layerBytes = randomBytes(64);
-  const config = Buffer.from(
-    JSON.stringify({
-      created: new Date().toISOString(),
-      architecture: 'amd64',
-      os: 'linux',
-      config: { Labels: { 'io.regql.bench': `${repository}:${tag}` } },
-      rootfs: { type: 'layers', diff_ids: [sha256(layerBytes)] },
+  let timer: NodeJS.Timeout | undefined;
+  const image = await Promise.race([
+    pushSyntheticImage(baseUrl, repository, tag, {
+      authorization,
+      labels: { 'io.regql.bench': `${repository}:${tag}` },
     }),
-  );
-  const layerDigest = await upload(layerBytes);
-  const configDigest = await upload(config);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: configDigest,
-        size: config.length,
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-          digest: layerDigest,
-          size: layerBytes.length,
-        },
-      ],
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SetupError(`${repository}:${tag}: no push within ${PUSH_TIMEOUT_MS} ms`)),
+        PUSH_TIMEOUT_MS,
+      );
     }),
-  );
-  const putStart = performance.now();
-  const sentMs = now();
-  const put = await fetch(`${baseUrl}/v2/${repository}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { ...headers, 'content-type': OCI_MANIFEST },
-    body: manifest,
-    signal: signal(),
-  });
-  // The status line and headers are in: that is the acknowledgement.
-  const ackMs = now();
-  const manifestPutMs = performance.now() - putStart;
-  if (put.status !== 201)
-    throw new SetupError(`${repository}:${tag}: manifest put: ${put.status} ${await put.text()}`);
-  await put.arrayBuffer();
+  ]).finally(() => clearTimeout(timer));
+  const { sentAt, acknowledgedAt } = image.manifestPut;
   return {
     repository,
     tag,
-    digest: sha256(manifest),
-    ackMs,
-    sentMs,
-    manifestPutMs,
+    digest: image.digest,
+    ackMs: acknowledgedAt,
+    sentMs: sentAt,
+    manifestPutMs: acknowledgedAt - sentAt,
     pushMs: performance.now() - started,
   };
 }

@@ -6,7 +6,11 @@ export interface SyntheticImage {
   manifest: Buffer;
   config: Buffer;
   layer: Descriptor;
+  /** When the manifest PUT was sent and when its 201 arrived (epoch ms, sub-ms precision). */
+  manifestPut: { sentAt: number; acknowledgedAt: number };
 }
+
+const epochNow = () => performance.timeOrigin + performance.now();
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
@@ -73,11 +77,20 @@ export async function pushSyntheticImage(
       layers: [layer],
     }),
   );
+  const sentAt = epochNow();
   const put = await fetch(`${baseUrl}/v2/${repository}/manifests/${tag}`, {
     method: 'PUT',
     headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
     body: manifest,
   });
+  const acknowledgedAt = epochNow();
   if (put.status !== 201) throw new Error(`manifest put: ${put.status} ${await put.text()}`);
-  return { digest: sha256(manifest), manifest, config, layer };
+  await put.arrayBuffer();
+  return {
+    digest: sha256(manifest),
+    manifest,
+    config,
+    layer,
+    manifestPut: { sentAt, acknowledgedAt },
+  };
 }
