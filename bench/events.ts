@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { basicAuth } from '../test/helpers/basic-auth';
 import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
 import {
@@ -655,7 +656,7 @@ async function run(workDir: string, res: { regql: Child[] }): Promise<boolean> {
   if (pid === undefined) throw new SetupError('regql has no pid');
   const viewer = await createToken(url, 'VIEWER');
   const editor = await createToken(url, 'EDITOR');
-  const basic = `Basic ${Buffer.from(`bench:${editor}`).toString('base64')}`;
+  const basic = basicAuth('bench', editor);
   const rssIdle = processMemoryMib(pid, 'VmRSS');
 
   const per = Math.floor(SUBSCRIBERS / WORKERS);

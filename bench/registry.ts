@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { request } from 'undici';
+import { OCI_MANIFEST } from '../src/oci/media-types';
 import { startDockerRegistry } from '../test/helpers/docker-registry';
 import { freePort } from '../test/helpers/processes';
 import {
@@ -68,7 +69,6 @@ const GOAL_PUSH_RATIO = 2;
 const GOAL_PEAK_RSS_MIB = 200;
 const ADMIN_TOKEN = randomAdminToken();
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
 /** Where skopeo keeps its blob-info cache when it runs as root, whatever its HOME. */

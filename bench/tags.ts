@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { OCI_MANIFEST } from '../src/oci/media-types';
 import type { DockerRegistry } from '../test/helpers/docker-registry';
 import {
   PARALLEL,
@@ -159,9 +160,7 @@ async function bareClientSeconds(registry: DockerRegistry, tags: string[]): Prom
   const started = performance.now();
   await get(`/v2/${REPOSITORY}/tags/list?n=${UPSTREAM_PAGE}`);
   await mapLimited(tags, PARALLEL, async (tag) => {
-    const manifest = JSON.parse(
-      await get(`/v2/${REPOSITORY}/manifests/${tag}`, 'application/vnd.oci.image.manifest.v1+json'),
-    ) as {
+    const manifest = JSON.parse(await get(`/v2/${REPOSITORY}/manifests/${tag}`, OCI_MANIFEST)) as {
       config: { digest: string };
     };
     await get(`/v2/${REPOSITORY}/blobs/${manifest.config.digest}`);

@@ -46,3 +46,29 @@ export async function collectPages<T>(
 /** Distribution cursors are either a Link target (`/v2/...`) or a name to list after. */
 export const linkOrLast = (cursor: string | null) =>
   cursor?.startsWith('/v2/') ? { next: cursor } : { last: cursor };
+
+/**
+ * Fills a page of `first` items from a vendor API that fixes its own page size (Docker Hub, Quay):
+ * the cursor names the upstream page and how many of its items were already returned. `map` runs
+ * after the skip, so skipped counts are in upstream items; items it maps to null are left out.
+ */
+export async function skipPages<P, T, R>(
+  first: number,
+  start: { page: P; skip: number },
+  fetchPage: (page: P) => Promise<{ items: T[]; next: P | null }>,
+  map: (item: T) => R | null,
+  cursor: (page: P, skip: number) => string,
+): Promise<AdapterPage<R>> {
+  const items: R[] = [];
+  let { page, skip } = start;
+  for (;;) {
+    const answer = await fetchPage(page);
+    const rest = answer.items.slice(skip);
+    const taken = rest.slice(0, first - items.length);
+    items.push(...taken.map(map).filter((r): r is R => r !== null));
+    if (taken.length < rest.length) return { items, next: cursor(page, skip + taken.length) };
+    if (answer.next === null) return { items, next: null };
+    [page, skip] = [answer.next, 0];
+    if (items.length >= first) return { items, next: cursor(page, 0) };
+  }
+}

@@ -131,6 +131,7 @@ export async function startApp(
 
     const metrics = new Metrics(store.queryCount);
     const secretKey = loadSecretKey(config.dataDir, config.secretKey);
+    const secretBox = new SecretBox(secretKey);
     const blobStore = new BlobStore(join(config.dataDir, 'registry'));
     await blobStore.init();
     const registries = new RegistryCatalog(
@@ -147,11 +148,7 @@ export async function startApp(
           metrics.upstreamRequests.inc({ registry, status: String(status) }),
       },
     );
-    const vault = new Vault(
-      new CredentialStore(store.db),
-      new SecretBox(secretKey),
-      config.sharedNamespace,
-    );
+    const vault = new Vault(new CredentialStore(store.db), secretBox, config.sharedNamespace);
     const contentCache = new Keyv();
     const tagTtlMs = config.cache.tagTtlSeconds * 1000;
     const browser = new RegistryBrowser(
@@ -174,7 +171,7 @@ export async function startApp(
       log,
     );
     await feed.start();
-    const triggers = new TriggerStore(store.db, new SecretBox(secretKey));
+    const triggers = new TriggerStore(store.db, secretBox);
     const deliveries = new DeliveryWorker(
       new DeliveryQueue(store.db),
       triggers,

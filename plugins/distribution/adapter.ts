@@ -1,22 +1,24 @@
 import { RegistryClient } from '../../src/oci/client/registry-client';
-import type { UpstreamResponse } from '../../src/oci/client/transport';
+import type { Transport, UpstreamResponse } from '../../src/oci/client/transport';
 import { collectPages, linkOrLast } from '../paging';
 import type { PluginDeps, RegistryAdapter, RegistrySettings } from '../plugin';
 import { transportFor } from '../transport';
 
+/** Largest `n` asked for on tag and catalog pages. */
+const PAGE_SIZE = 100;
+
 export interface DistributionOptions {
-  /** Largest `n` the registry accepts on tag and catalog pages. */
-  pageSize: number;
   onResponse?: (res: UpstreamResponse) => void;
 }
 
-export type DistributionAdapter = RegistryAdapter & { client: RegistryClient };
+/** The adapter plus its transport, which vendor plugins reuse for their REST APIs. */
+export type DistributionAdapter = RegistryAdapter & { transport: Transport };
 
 /** Any OCI Distribution registry, through the generic client; vendor plugins build on it. */
 export function createDistributionAdapter(
   settings: RegistrySettings,
   deps: PluginDeps,
-  options: DistributionOptions = { pageSize: 100 },
+  options: DistributionOptions = {},
 ): DistributionAdapter {
   const transport = transportFor(settings, deps);
   const client = new RegistryClient(
@@ -27,14 +29,14 @@ export function createDistributionAdapter(
   );
   return {
     settings,
-    client,
+    transport,
     ping: (credential) => client.ping(credential),
     verify: (credential) => client.login(credential),
     repositories: async ({ first, after, query }, credential) => {
       const page = await collectPages(
         first,
         after,
-        options.pageSize,
+        PAGE_SIZE,
         (n, cursor) => client.catalog({ n, ...linkOrLast(cursor) }, credential),
         (name) => name,
       );
@@ -47,7 +49,7 @@ export function createDistributionAdapter(
       const page = await collectPages(
         first,
         after,
-        options.pageSize,
+        PAGE_SIZE,
         (n, cursor) => client.tags(repository, { n, ...linkOrLast(cursor) }, credential),
         (name) => name,
       );

@@ -3,6 +3,7 @@ import { TokenCache } from '../../src/oci/client/token-cache';
 import { readJson, type Transport } from '../../src/oci/client/transport';
 import { invalidInput } from '../../src/domain/errors';
 import { upstreamError } from '../../src/oci/upstream-error';
+import { skipPages } from '../paging';
 import type { AdapterPage, RepositoryInfo, TagInfo } from '../plugin';
 
 const PAGE_SIZE = 100;
@@ -84,31 +85,28 @@ export class HubApi {
     };
   }
 
-  private async pages<T, R>(
+  private pages<T, R>(
     path: string,
     first: number,
     after: string | null,
     credential: RegistryCredential | null,
     map: (raw: T) => R | null,
   ): Promise<AdapterPage<R>> {
-    let { page, skip } = parseCursor(after);
-    const items: R[] = [];
-    for (;;) {
-      const body = await this.get<HubList<T>>(
-        `${path}?page=${page}&page_size=${PAGE_SIZE}`,
-        credential,
-      );
-      if (!Array.isArray(body.results))
-        throw upstreamError('UPSTREAM_INVALID', `Docker Hub ${path} has no results array`);
-      const rest = body.results.slice(skip);
-      const taken = rest.slice(0, first - items.length);
-      items.push(...taken.map(map).filter((r): r is R => r !== null));
-      if (taken.length < rest.length) return { items, next: `${page}:${skip + taken.length}` };
-      if (!body.next) return { items, next: null };
-      page += 1;
-      skip = 0;
-      if (items.length >= first) return { items, next: `${page}:0` };
-    }
+    return skipPages(
+      first,
+      parseCursor(after),
+      async (page: number) => {
+        const body = await this.get<HubList<T>>(
+          `${path}?page=${page}&page_size=${PAGE_SIZE}`,
+          credential,
+        );
+        if (!Array.isArray(body.results))
+          throw upstreamError('UPSTREAM_INVALID', `Docker Hub ${path} has no results array`);
+        return { items: body.results, next: body.next ? page + 1 : null };
+      },
+      map,
+      (page, skip) => `${page}:${skip}`,
+    );
   }
 
   private async get<T>(path: string, credential: RegistryCredential | null): Promise<T> {

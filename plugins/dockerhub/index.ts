@@ -1,7 +1,6 @@
 import { canonicalRegistry, DOCKER_HUB } from '../../src/oci/reference';
 import { createDistributionAdapter } from '../distribution/adapter';
 import type { RateLimitInfo, RegistryPlugin } from '../plugin';
-import { transportFor } from '../transport';
 import { HubApi } from './hub-api';
 import { readRateLimit } from './rate-limit';
 
@@ -18,13 +17,11 @@ export const dockerHubPlugin: RegistryPlugin = {
   create: (settings, deps) => {
     let rateLimit: RateLimitInfo | null = null;
     const registry = createDistributionAdapter(settings, deps, {
-      pageSize: 100,
       onResponse: (res) => {
         rateLimit = readRateLimit(res) ?? rateLimit;
       },
     });
-    const hubTransport = transportFor(settings, deps);
-    const hub = new HubApi(new URL(settings.apiUrl ?? HUB_API), hubTransport, deps.tokens);
+    const hub = new HubApi(new URL(settings.apiUrl ?? HUB_API), registry.transport, deps.tokens);
     return {
       ...registry,
       repositories: ({ first, after, query }, credential) =>
@@ -32,10 +29,6 @@ export const dockerHubPlugin: RegistryPlugin = {
       tags: (repository, { first, after }, credential) =>
         hub.tags(repository, first, after, credential),
       rateLimit: () => rateLimit,
-      close: async () => {
-        await registry.close();
-        await hubTransport.close();
-      },
     };
   },
 };

@@ -18,10 +18,7 @@ export const integratedPlugin: RegistryPlugin = {
       throw new Error('the integrated plugin reads the integrated store: pass deps.integrated');
     const { content, blobs } = integrated;
     const digestOf = async (repository: string, reference: string) => {
-      const digest = reference.includes(':')
-        ? reference
-        : await content.tagDigest(repository, reference);
-      const row = digest ? await content.manifest(repository, digest) : undefined;
+      const row = await content.resolve(repository, reference);
       if (!row)
         throw upstreamError(
           'UPSTREAM_NOT_FOUND',

@@ -1,6 +1,5 @@
 import { createDistributionAdapter } from '../distribution/adapter';
 import type { RegistryPlugin } from '../plugin';
-import { transportFor } from '../transport';
 import { QuayApi } from './rest-api';
 
 /**
@@ -12,9 +11,8 @@ export const quayPlugin: RegistryPlugin = {
   preset: { name: 'quay', url: 'https://quay.io' },
   matches: (host) => host === 'quay.io',
   create: (settings, deps) => {
-    const registry = createDistributionAdapter(settings, deps, { pageSize: 100 });
-    const apiTransport = transportFor(settings, deps);
-    const api = new QuayApi(new URL(settings.apiUrl ?? settings.url), apiTransport);
+    const registry = createDistributionAdapter(settings, deps);
+    const api = new QuayApi(new URL(settings.apiUrl ?? settings.url), registry.transport);
     return {
       ...registry,
       repositories: async (page, credential) => {
@@ -31,10 +29,6 @@ export const quayPlugin: RegistryPlugin = {
         api.restoreTag(repository, tag, digest, credential),
       vulnerabilities: (repository, digest, credential) =>
         api.vulnerabilities(repository, digest, credential),
-      close: async () => {
-        await registry.close();
-        await apiTransport.close();
-      },
     };
   },
 };

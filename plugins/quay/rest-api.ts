@@ -1,6 +1,7 @@
 import type { RegistryCredential } from '../../src/oci/client/credential';
 import { readBounded, readJson, type Transport } from '../../src/oci/client/transport';
 import { upstreamError } from '../../src/oci/upstream-error';
+import { skipPages } from '../paging';
 import type { AdapterPage, RepositoryInfo, TagHistoryEntry, VulnerabilityReport } from '../plugin';
 
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -16,12 +17,15 @@ function epoch(v: unknown): Date | null {
 }
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-function parseCursor(after: string | null): [string | null, number] {
+function parseCursor(after: string | null): { page: string | null; skip: number } {
   try {
     const [token, skip] = JSON.parse(after ?? '[null,0]') as [unknown, unknown];
-    return [typeof token === 'string' ? token : null, typeof skip === 'number' ? skip : 0];
+    return {
+      page: typeof token === 'string' ? token : null,
+      skip: typeof skip === 'number' ? skip : 0,
+    };
   } catch {
-    return [null, 0];
+    return { page: null, skip: 0 };
   }
 }
 
@@ -43,35 +47,32 @@ export class QuayApi {
   ) {}
 
   /** Cursors are `[next_page token, items to skip]`: Quay fixes its own page size. */
-  async repositories(
+  repositories(
     namespace: string,
     first: number,
     after: string | null,
     credential: RegistryCredential | null,
   ): Promise<AdapterPage<RepositoryInfo>> {
-    const items: RepositoryInfo[] = [];
-    let [pageToken, skip] = parseCursor(after);
-    for (;;) {
-      const query = new URLSearchParams({ namespace, ...(pageToken && { next_page: pageToken }) });
-      const body = await this.json('GET', `/api/v1/repository?${query}`, credential);
-      if (!Array.isArray(body.repositories)) {
-        throw upstreamError('UPSTREAM_INVALID', 'Quay repository list has no repositories array');
-      }
-      const page = body.repositories.filter(isObject).slice(skip);
-      const taken = page.slice(0, first - items.length);
-      for (const repo of taken) {
-        items.push({
-          name: `${str(repo.namespace) ?? namespace}/${str(repo.name) ?? ''}`,
-          lastModified: epoch(repo.last_modified)?.toISOString() ?? null,
+    return skipPages(
+      first,
+      parseCursor(after),
+      async (pageToken: string | null) => {
+        const query = new URLSearchParams({
+          namespace,
+          ...(pageToken && { next_page: pageToken }),
         });
-      }
-      if (taken.length < page.length)
-        return { items, next: JSON.stringify([pageToken, skip + taken.length]) };
-      const next = str(body.next_page);
-      if (!next) return { items, next: null };
-      [pageToken, skip] = [next, 0];
-      if (items.length >= first) return { items, next: JSON.stringify([pageToken, 0]) };
-    }
+        const body = await this.json('GET', `/api/v1/repository?${query}`, credential);
+        if (!Array.isArray(body.repositories)) {
+          throw upstreamError('UPSTREAM_INVALID', 'Quay repository list has no repositories array');
+        }
+        return { items: body.repositories.filter(isObject), next: str(body.next_page) };
+      },
+      (repo) => ({
+        name: `${str(repo.namespace) ?? namespace}/${str(repo.name) ?? ''}`,
+        lastModified: epoch(repo.last_modified)?.toISOString() ?? null,
+      }),
+      (pageToken, skip) => JSON.stringify([pageToken, skip]),
+    );
   }
 
   /** Every entry of the tag, active and expired, newest first. */

@@ -16,5 +16,5 @@ export const redHatPlugin: RegistryPlugin = {
   kind: 'REDHAT',
   preset: { name: 'redhat', url: 'https://registry.redhat.io' },
   matches: (host) => redHatHosts.has(host),
-  create: (settings, deps) => createDistributionAdapter(settings, deps, { pageSize: 100 }),
+  create: (settings, deps) => createDistributionAdapter(settings, deps),
 };

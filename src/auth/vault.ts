@@ -1,6 +1,6 @@
 import { invalidInput } from '../domain/errors';
 import type { RegistryCredential } from '../oci/client/credential';
-import { canonicalRegistry } from '../oci/reference';
+import { canonicalRegistry, isRepositoryComponent } from '../oci/reference';
 import type { CredentialStore, StoredCredential } from '../store/credential-store';
 import { parseDockerConfig } from './docker-config';
 import type { SecretBox } from './secret-box';
@@ -28,7 +28,6 @@ export interface NewCredential {
 
 const hostPattern =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
-const pathPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /** `host[:port][/path]`, lower-case host, Docker Hub's aliases folded into docker.io. */
 export function normalizeRegistryHost(value: string): string {
@@ -40,7 +39,7 @@ export function normalizeRegistryHost(value: string): string {
   const lower = host.toLowerCase();
   if (!hostPattern.test(lower))
     throw invalidInput(`registryHost "${value}" is not host[:port][/path]`);
-  if (path.some((p) => !pathPattern.test(p)))
+  if (!path.every(isRepositoryComponent))
     throw invalidInput(`registryHost "${value}" has an invalid path`);
   return [canonicalRegistry(lower), ...path].join('/');
 }

@@ -73,14 +73,9 @@ export function toUpstreamConnection<T>(
   next: string | null,
   key: (item: T) => string,
 ): ConnectionShape<T> {
-  const edges = items.map((node) => ({ cursor: encodeCursor(key(node)), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: next !== null,
-      endCursor: next !== null ? encodeCursor(next) : (edges.at(-1)?.cursor ?? null),
-    },
-  };
+  const connection = toConnection(items, next !== null, key);
+  if (next !== null) connection.pageInfo.endCursor = encodeCursor(next);
+  return connection;
 }
 
 /** Complexity of a connection field: its children once per requested node. */

@@ -30,7 +30,10 @@ const hostPattern = new RegExp(
 const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 const digestPattern = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const maxNameLength = 255;
+export const MAX_REPOSITORY_LENGTH = 255;
+
+/** One `/`-separated component of a repository name, as the distribution spec allows it. */
+export const isRepositoryComponent = (component: string): boolean => pathComponent.test(component);
 
 export function canonicalRegistry(host: string): string {
   const lower = host.toLowerCase();
@@ -100,8 +103,8 @@ export function parseReference(input: string): ImageReference {
   }
   if (registry === DOCKER_HUB && components.length === 1) components.unshift('library');
   const repository = components.join('/');
-  if (repository.length > maxNameLength)
-    fail(`repository name must be at most ${maxNameLength} characters`);
+  if (repository.length > MAX_REPOSITORY_LENGTH)
+    fail(`repository name must be at most ${MAX_REPOSITORY_LENGTH} characters`);
   return {
     registry,
     repository,

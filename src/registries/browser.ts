@@ -59,13 +59,8 @@ export class RegistryBrowser {
     };
   }
 
-  async image(namespace: string | null, located: Located): Promise<ImageSummary> {
-    const credential = await this.credential(namespace, located.registry, located.repository);
-    return this.imageWith(credential, located);
-  }
-
   /**
-   * For callers that looked the credential up once for many images of a repository; `fresh`
+   * For callers that look the credential up once for many images of a repository; `fresh`
    * ignores the cached tag answer, as imports must.
    */
   imageWith(

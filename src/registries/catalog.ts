@@ -81,15 +81,20 @@ export class RegistryCatalog {
   }
 
   async list(): Promise<RegistryEntry[]> {
-    const added = (await this.store.list()).map((r) => entry(r, false));
-    return [...this.fixed, ...added];
+    return [...this.fixed, ...(await this.added())];
   }
 
-  async get(name: string): Promise<RegistryEntry | undefined> {
-    return (
-      this.fixed.find((r) => r.name === name) ??
-      (await this.store.list()).map((r) => entry(r, false)).find((r) => r.name === name)
-    );
+  /** The fixed registries first, so that the store is read only for a name or host they lack. */
+  private async find(matches: (r: RegistryEntry) => boolean): Promise<RegistryEntry | undefined> {
+    return this.fixed.find(matches) ?? (await this.added()).find(matches);
+  }
+
+  private async added(): Promise<RegistryEntry[]> {
+    return (await this.store.list()).map((r) => entry(r, false));
+  }
+
+  get(name: string): Promise<RegistryEntry | undefined> {
+    return this.find((r) => r.name === name);
   }
 
   isConfigured(name: string): boolean {
@@ -128,9 +133,7 @@ export class RegistryCatalog {
    */
   async forHost(host: string): Promise<RegistryEntry> {
     const canonical = canonicalRegistry(host);
-    const known = (await this.list()).find(
-      (r) => r.hosts.includes(canonical) || r.hosts.includes(host),
-    );
+    const known = await this.find((r) => r.hosts.includes(canonical) || r.hosts.includes(host));
     if (known) return known;
     const plugin = this.plugins.forHost(canonical);
     return entry(

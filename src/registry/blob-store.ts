@@ -4,10 +4,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sendFile } from './send-file';
+import { IO_CHUNK, sendFile } from './send-file';
 
-/** Large reads and writes: fewer system calls and socket writes per GiB than Node's 64 KiB default. */
-const IO_CHUNK = 1024 * 1024;
 const uploadIdPattern = /^[0-9a-f-]{36}$/;
 const sha256Pattern = /^sha256:[a-f0-9]{64}$/;
 
@@ -51,14 +49,6 @@ export class BlobStore {
       throw new UploadError('DIGEST_INVALID', `unsupported digest ${digest}`);
     const hex = digest.slice(7);
     return join(this.root, 'blobs', 'sha256', hex.slice(0, 2), hex);
-  }
-
-  async size(digest: string): Promise<number | null> {
-    try {
-      return (await stat(this.blobPath(digest))).size;
-    } catch {
-      return null;
-    }
   }
 
   /** Writes the blob to `out` and ends it. */
@@ -188,7 +178,10 @@ export class BlobStore {
     const hash = createHash('sha256');
     if (size > 0)
       await pipeline(
-        createReadStream(join(this.uploadDir(id), 'data'), { end: size - 1 }),
+        createReadStream(join(this.uploadDir(id), 'data'), {
+          end: size - 1,
+          highWaterMark: IO_CHUNK,
+        }),
         async (source: AsyncIterable<Buffer>) => {
           for await (const chunk of source) hash.update(chunk);
         },

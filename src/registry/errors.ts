@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { API_VERSION } from './api-context';
 
 export type OciErrorCode =
   | 'BLOB_UNKNOWN'
@@ -35,7 +36,7 @@ export function sendOciError(res: ServerResponse, error: OciError): void {
   res.writeHead(error.status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
-    'docker-distribution-api-version': 'registry/2.0',
+    ...API_VERSION,
     ...error.headers,
   });
   res.end(body);

@@ -31,13 +31,6 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-async function resolveManifest(ctx: ApiContext, name: string, reference: string) {
-  const digest = reference.includes(':') ? reference : await ctx.content.tagDigest(name, reference);
-  const row = digest ? await ctx.content.manifest(name, digest) : undefined;
-  if (!row) throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
-  return row;
-}
-
 async function putManifest(
   ctx: ApiContext,
   req: IncomingMessage,
@@ -119,13 +112,14 @@ export async function manifests(
     res.writeHead(202, { ...API_VERSION, 'content-length': 0 });
     return void res.end();
   }
-  const row = await resolveManifest(ctx, name, reference);
-  const bytes = await ctx.deps.blobs.readAll(row.digest);
+  const row = await ctx.content.resolve(name, reference);
+  if (!row) throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
+  const bytes = req.method === 'HEAD' ? undefined : await ctx.deps.blobs.readAll(row.digest);
   res.writeHead(200, {
     ...API_VERSION,
     'content-type': row.media_type,
-    'content-length': bytes.length,
+    'content-length': row.size,
     'docker-content-digest': row.digest,
   });
-  res.end(req.method === 'HEAD' ? undefined : bytes);
+  res.end(bytes);
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Logger } from 'pino';
 import { createContext, type Context, type Services } from '../graphql/context';
 import { authenticate } from './authenticate';
 import { BodyTooLargeError, readBody } from './read-body';
+import type { Handler } from './routes';
 
 export function sendJsonError(
   res: ServerResponse,
@@ -25,14 +25,9 @@ async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> 
 }
 
 /** Bridges node:http to Apollo Server: bounded body, identity from the bearer token, streamed replies. */
-export function graphqlHandler(apollo: ApolloServer<Context>, services: Services) {
+export function graphqlHandler(apollo: ApolloServer<Context>, services: Services): Handler {
   const limit = services.config.graphql.maxBodyBytes;
-  return async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    log: Logger,
-  ): Promise<void> => {
+  return async (req, res, url, log) => {
     let body: unknown;
     try {
       body = await parseBody(req, limit);

@@ -1,22 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
+import type { IncomingMessage } from 'node:http';
 import { hashToken, tokenFromAuthorization } from '../auth/token-secret';
-import { WebhookPayloadError, type WebhookKind } from '../events/webhooks/external-push';
+import {
+  WebhookPayloadError,
+  webhookSlugs,
+  type WebhookKind,
+} from '../events/webhooks/external-push';
 import { parseWebhook } from '../events/webhooks/parse-webhook';
 import type { ReceiverStore } from '../events/webhooks/receiver-store';
 import type { WebhookIntake } from '../events/webhooks/webhook-intake';
 import { sendJsonError } from './graphql-handler';
 import { BodyTooLargeError, readBodyBytes } from './read-body';
+import type { Handler } from './routes';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-export const webhookSlugs: Record<WebhookKind, string> = {
-  DISTRIBUTION: 'distribution',
-  QUAY: 'quay',
-  DOCKER_HUB: 'docker-hub',
-  HARBOR: 'harbor',
-};
 
 const kindsBySlug = new Map(
   Object.entries(webhookSlugs).map(([kind, slug]) => [slug, kind as WebhookKind]),
@@ -47,13 +44,8 @@ export function webhookRoute(
   receivers: ReceiverStore,
   intake: WebhookIntake,
   count: (kind: string, status: number) => void,
-) {
-  return async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    log: Logger,
-  ): Promise<void> => {
+): Handler {
+  return async (req, res, url, log) => {
     const match = pathPattern.exec(url.pathname);
     const kind = match && kindsBySlug.get(match[1]);
     res.once('finish', () => count(kind ? webhookSlugs[kind] : 'unknown', res.statusCode));

@@ -153,13 +153,19 @@ export class ImageStreamStore {
   }
 
   async specTag(streamId: string, tag: string): Promise<SpecTag | undefined> {
-    const row = await this.db
+    return (await this.specTagsNamed(streamId, [tag])).get(tag);
+  }
+
+  /** The stream's spec tags of these names, by name, in one read. */
+  async specTagsNamed(streamId: string, tags: readonly string[]): Promise<Map<string, SpecTag>> {
+    if (tags.length === 0) return new Map();
+    const rows = await this.db
       .selectFrom('spec_tags')
       .selectAll()
       .where('stream_id', '=', streamId)
-      .where('name', '=', tag)
-      .executeTakeFirst();
-    return row && specTagFromRow(row);
+      .where('name', 'in', tags)
+      .execute();
+    return new Map(rows.map((row) => [row.name, specTagFromRow(row)]));
   }
 
   /** Spec tags whose `from` names `source` (`ns/stream:tag`): the aliases that follow it. */

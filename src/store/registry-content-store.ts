@@ -81,6 +81,14 @@ export class RegistryContentStore {
       .executeTakeFirst();
   }
 
+  /** The manifest a tag or digest names in the repository, if any. */
+  async resolve(repository: string, reference: string): Promise<StoredManifest | undefined> {
+    const digest = reference.includes(':')
+      ? reference
+      : await this.tagDigest(repository, reference);
+    return digest ? this.manifest(repository, digest) : undefined;
+  }
+
   async tagDigest(repository: string, tag: string): Promise<string | null> {
     const row = await this.db
       .selectFrom('registry_tags')
@@ -131,15 +139,7 @@ export class RegistryContentStore {
 
   /** Tags in lexical order after `last`, one more than `n` to tell whether more follow. */
   async tags(repository: string, n: number, last: string | null): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('registry_tags')
-      .select('tag')
-      .where('repository', '=', repository)
-      .$if(last !== null, (q) => q.where('tag', '>', last as string))
-      .orderBy('tag')
-      .limit(n + 1)
-      .execute();
-    return rows.map((r) => r.tag);
+    return (await this.taggedDigests(repository, n, last)).map((r) => r.tag);
   }
 
   /** Tags with their digests, in lexical order after `last`, one more than `n`. */
@@ -206,20 +206,5 @@ export class RegistryContentStore {
       .where('subject', '=', subject)
       .orderBy('digest')
       .execute();
-  }
-
-  /** Every digest some manifest references, or that a manifest is: what garbage collection keeps. */
-  async referenced(): Promise<Set<string>> {
-    const refs = await this.db
-      .selectFrom('registry_manifest_refs')
-      .select('digest')
-      .distinct()
-      .execute();
-    const manifests = await this.db
-      .selectFrom('registry_manifests')
-      .select('digest')
-      .distinct()
-      .execute();
-    return new Set([...refs, ...manifests].map((r) => r.digest));
   }
 }

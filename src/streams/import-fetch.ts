@@ -48,24 +48,19 @@ export async function fetchImport(
       return { target, located, upstreamDigest: top.digest, image: top, error: null };
     }
     const platform: Platform = parsePlatform(streamPlatform ?? defaultPlatform);
-    const chosen = pickPlatform(
-      top.manifests.map((m) => ({
-        ...m,
-        platform: {
-          os: m.os ?? '',
-          architecture: m.architecture ?? '',
-          ...(m.variant && { variant: m.variant }),
-        },
-      })),
-      platform,
-    );
+    const offered = top.manifests.map((m) => ({
+      ...m,
+      platform: {
+        os: m.os ?? '',
+        architecture: m.architecture ?? '',
+        ...(m.variant && { variant: m.variant }),
+      },
+    }));
+    const chosen = pickPlatform(offered, platform);
     if (!chosen) {
-      const offered = top.manifests
-        .map((m) => [m.os, m.architecture, m.variant].filter(Boolean).join('/'))
-        .join(', ');
       throw new RegqlError(
         'PLATFORM_NOT_FOUND',
-        `the manifest list has no ${formatPlatform(platform)} image (it has ${offered}); import with importMode PRESERVE_ORIGINAL or set the stream's platform`,
+        `the manifest list has no ${formatPlatform(platform)} image (it has ${offered.map((m) => formatPlatform(m.platform)).join(', ')}); import with importMode PRESERVE_ORIGINAL or set the stream's platform`,
       );
     }
     return {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { notFound, RegqlError } from '../domain/errors';
-import type { ImageStream, SpecTag } from '../domain/image-stream';
+import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
@@ -94,7 +94,12 @@ export class Importer {
       ),
     );
     if (request.dryRun) {
-      const images = await Promise.all(fetched.map((f) => this.preview(stores, stream, f)));
+      const statuses = stream
+        ? (await stores.status.current([stream.id])).get(stream.id)
+        : undefined;
+      const images = fetched.map((f) =>
+        this.preview(statuses?.get(f.target.tag)?.current ?? undefined, f),
+      );
       return { stream, images, additionalTags, dryRun: true };
     }
     const { outcome, changed } = await this.lock.run(
@@ -135,13 +140,8 @@ export class Importer {
     if (stream && changed.length > 0) await this.aliases.propagate(stream, changed);
   }
 
-  private async preview(
-    stores: StreamStores,
-    stream: ImageStream | null,
-    f: Fetched,
-  ): Promise<TagImportResult> {
+  private preview(current: TagEvent | undefined, f: Fetched): TagImportResult {
     if (f.error) return this.failed(f);
-    const current = stream ? await stores.status.latest(stream.id, f.target.tag) : undefined;
     const unchanged =
       current?.image === f.image!.digest ||
       (current !== undefined && f.upstreamDigest === f.target.spec.lastImportedDigest);
@@ -184,11 +184,15 @@ export class Importer {
         'CONFLICT',
         `image stream ${request.namespace}/${request.stream} changed during the import; retry`,
       );
+    const specs = await stores.imageStreams.specTagsNamed(
+      stream.id,
+      fetched.map((f) => f.target.tag),
+    );
     const changed: string[] = [];
     const images: TagImportResult[] = [];
     for (const f of fetched) {
       const { target } = f;
-      const stored = await stores.imageStreams.specTag(stream.id, target.tag);
+      const stored = specs.get(target.tag);
       let generation = stored?.generation ?? 0;
       if (!sameSpec(stored, target.spec)) {
         const next = target.spec.scheduled

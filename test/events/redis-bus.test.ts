@@ -18,11 +18,10 @@ import { runCli, type CliProcess } from '../helpers/cli';
 import { eventually } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { startRedis, type RedisServer } from '../helpers/redis';
-import type { GraphQLResponse } from '../helpers/server';
+import { ADMIN_TOKEN, type GraphQLResponse } from '../helpers/server';
+import { basicAuth } from '../helpers/basic-auth';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 import { watchEvents, type EventWatch } from '../helpers/watch-events';
-
-const ADMIN_TOKEN = 'rgq_test-admin-token-0123456789abcdef';
 
 function captureLogs(): { log: pino.Logger; lines: string[] } {
   const lines: string[] = [];
@@ -171,9 +170,8 @@ describe('two regql processes sharing one store and one redis', () => {
   let a: string;
   let b: string;
   let editor: string;
-  const basic = (token: string) => `Basic ${Buffer.from(`ci:${token}`).toString('base64')}`;
   const push = (url: string, stream: string, tag: string) =>
-    pushSyntheticImage(url, `team-a/${stream}`, tag, { authorization: basic(editor) });
+    pushSyntheticImage(url, `team-a/${stream}`, tag, { authorization: basicAuth('ci', editor) });
   const token = async (namespace: string, role: 'EDITOR' | 'VIEWER') =>
     (await gql(a, CreateTokenDocument, { input: { namespace, role } })).data!.createToken;
   const logged = async () =>

@@ -10,6 +10,7 @@ import {
 import { verifySignature } from '../../src/events/triggers/signature';
 import { eventually } from '../helpers/events';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
+import { basicAuth } from '../helpers/basic-auth';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 import {
   startTriggerReceiver,
@@ -27,7 +28,6 @@ const settings = {
   REGQL_TRIGGER_TIMEOUT_MS: '1000',
 };
 
-const basic = (token: string) => `Basic ${Buffer.from(`ci:${token}`).toString('base64')}`;
 const eventOf = (r: ReceivedDelivery) =>
   JSON.parse(r.body.toString('utf8')) as { id: string; type: string; stream: string; tag: string };
 const header = (r: ReceivedDelivery, name: string) => r.headers[name.toLowerCase()] as string;
@@ -42,7 +42,9 @@ describe('outbound triggers', () => {
   const token = async (namespace: string, role: 'EDITOR' | 'VIEWER') =>
     (await server.gql(CreateTokenDocument, { input: { namespace, role } })).data!.createToken.token;
   const push = (stream: string, tag: string, via = server) =>
-    pushSyntheticImage(via.url, `team-a/${stream}`, tag, { authorization: basic(editor) });
+    pushSyntheticImage(via.url, `team-a/${stream}`, tag, {
+      authorization: basicAuth('ci', editor),
+    });
   const addTrigger = async (input: Partial<AddTriggerInput> & { path: string }) => {
     const { path, ...rest } = input;
     const response = await server.gql(AddTriggerDocument, {

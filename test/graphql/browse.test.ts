@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AddCredentialDocument,
   ImageByPullSpecDocument,
@@ -10,6 +7,8 @@ import {
   RepositoriesDocument,
   type RemoteTagsQuery,
 } from '../generated/graphql';
+import { basicAuth } from '../helpers/basic-auth';
+import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { upstreamRequests } from '../helpers/metrics';
 import { seed, TAGS, type Seeded } from '../helpers/seed';
@@ -30,11 +29,9 @@ describe('browsing a real docker-registry through regql', () => {
   beforeAll(async () => {
     registry = await startDockerRegistry({ auth });
     content = await seed(registry, auth);
-    const configFile = join(mkdtempSync(join(tmpdir(), 'regql-browse-')), 'regql.yaml');
-    writeFileSync(
-      configFile,
-      `registries:\n  - name: local\n    kind: DISTRIBUTION\n    url: ${registry.url}\n`,
-    );
+    const configFile = registriesConfigFile([
+      { name: 'local', kind: 'DISTRIBUTION', url: registry.url },
+    ]);
     server = await startTestServer({ configFile, env: { REGQL_TAG_CACHE_SECONDS: '60' } });
   }, 60000);
   afterAll(async () => {
@@ -176,7 +173,7 @@ describe('browsing a real docker-registry through regql', () => {
 
   it('reads an image once per request however many fields ask for it', async () => {
     await pushSyntheticImage(registry.url, 'team/fresh', 'x', {
-      authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+      authorization: basicAuth(auth.username, auth.password),
     });
     const before = await upstreamRequests(server.url, 'local');
     const pullSpec = `${registry.host}/team/fresh:x`;

@@ -1,6 +1,7 @@
 import { CreateTokenDocument, EventsDocument, RevokeTokenDocument } from '../generated/graphql';
 import { eventually } from '../helpers/events';
 import { ADMIN_TOKEN, errorCodes, startTestServer, type TestServer } from '../helpers/server';
+import { basicAuth } from '../helpers/basic-auth';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 import { watchEvents } from '../helpers/watch-events';
 
@@ -8,9 +9,8 @@ describe('the event log through GraphQL', () => {
   let server: TestServer;
   let editor: string;
   let otherViewer: string;
-  const basic = (token: string) => `Basic ${Buffer.from(`ci:${token}`).toString('base64')}`;
   const push = (tag: string) =>
-    pushSyntheticImage(server.url, 'team-a/app', tag, { authorization: basic(editor) });
+    pushSyntheticImage(server.url, 'team-a/app', tag, { authorization: basicAuth('ci', editor) });
   const token = async (namespace: string, role: 'EDITOR' | 'VIEWER') =>
     (await server.gql(CreateTokenDocument, { input: { namespace, role } })).data!.createToken;
 

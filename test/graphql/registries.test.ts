@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AddRegistryDocument,
   CreateTokenDocument,
@@ -8,18 +5,17 @@ import {
   RegistryByNameDocument,
   RemoveRegistryDocument,
 } from '../generated/graphql';
+import { registriesConfigFile } from '../helpers/config-file';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
 
 describe('registries', () => {
   let server: TestServer;
   let namespaceAdmin: string;
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'regql-config-'));
-    const configFile = join(dir, 'regql.yaml');
-    writeFileSync(
-      configFile,
-      'registries:\n  - name: closed\n    kind: DISTRIBUTION\n    url: http://127.0.0.1:1\n  - name: hub\n    kind: DOCKER_HUB\n    url: https://registry-1.docker.io\n',
-    );
+    const configFile = registriesConfigFile([
+      { name: 'closed', kind: 'DISTRIBUTION', url: 'http://127.0.0.1:1' },
+      { name: 'hub', kind: 'DOCKER_HUB', url: 'https://registry-1.docker.io' },
+    ]);
     server = await startTestServer({ configFile });
     const created = await server.gql(CreateTokenDocument, {
       input: { namespace: 'team-a', role: 'ADMIN' },
@@ -65,6 +61,7 @@ describe('registries', () => {
   });
 
   it('adds a registry that survives a restart, and removes it', async () => {
+    const fixedNames = ['integrated', 'dockerhub', 'quay', 'redhat', 'closed', 'hub'];
     const added = await server.gql(AddRegistryDocument, {
       input: {
         name: 'harbor',
@@ -83,15 +80,7 @@ describe('registries', () => {
     });
     await server.restart();
     const listed = await server.gql(RegistriesDocument, {}, namespaceAdmin);
-    expect(listed.data!.registries.map((r) => r.name)).toEqual([
-      'integrated',
-      'dockerhub',
-      'quay',
-      'redhat',
-      'closed',
-      'hub',
-      'harbor',
-    ]);
+    expect(listed.data!.registries.map((r) => r.name)).toEqual([...fixedNames, 'harbor']);
     expect(
       (await server.gql(RemoveRegistryDocument, { name: 'harbor' })).data!.removeRegistry,
     ).toBe(true);
@@ -99,14 +88,7 @@ describe('registries', () => {
     expect(errorCodes(gone)).toEqual(['NOT_FOUND']);
     await server.restart();
     const final = await server.gql(RegistriesDocument, {}, namespaceAdmin);
-    expect(final.data!.registries.map((r) => r.name)).toEqual([
-      'integrated',
-      'dockerhub',
-      'quay',
-      'redhat',
-      'closed',
-      'hub',
-    ]);
+    expect(final.data!.registries.map((r) => r.name)).toEqual(fixedNames);
   });
 
   it('reports an unreachable registry as unhealthy with the reason', async () => {

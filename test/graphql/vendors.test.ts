@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AddCredentialDocument,
   ImageByPullSpecDocument,
@@ -12,6 +9,7 @@ import {
   TagHistoryDocument,
   VulnerabilitiesDocument,
 } from '../generated/graphql';
+import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { seed, type Seeded } from '../helpers/seed';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
@@ -40,17 +38,11 @@ describe('vendor capabilities through GraphQL', () => {
     });
     quay = await startQuayStandIn({ backing, oauthTokens: ['quay-oauth-token'] });
     faulty = await startFaultyRegistry();
-    const configFile = join(mkdtempSync(join(tmpdir(), 'regql-vendors-')), 'regql.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'registries:',
-        `  - { name: dockerhub, kind: DOCKER_HUB, url: "${hub.registryUrl}", apiUrl: "${hub.hubUrl}" }`,
-        `  - { name: quay, kind: QUAY, url: "${quay.url}" }`,
-        `  - { name: faulty, kind: DISTRIBUTION, url: "${faulty.url}" }`,
-        '',
-      ].join('\n'),
-    );
+    const configFile = registriesConfigFile([
+      { name: 'dockerhub', kind: 'DOCKER_HUB', url: hub.registryUrl, apiUrl: hub.hubUrl },
+      { name: 'quay', kind: 'QUAY', url: quay.url },
+      { name: 'faulty', kind: 'DISTRIBUTION', url: faulty.url },
+    ]);
     server = await startTestServer({
       configFile,
       env: {

@@ -1,3 +1,4 @@
+import { basicAuth } from './basic-auth';
 import type { DockerRegistry } from './docker-registry';
 import { buildIndex, skopeoCopy, type Credentials } from './images';
 import { pushSyntheticImage, type SyntheticImage } from './synthetic-images';
@@ -6,9 +7,7 @@ export const TAGS = ['v1', 'v2', 'v3', 'v4', 'v5'];
 
 /** Pushes the common content: team/app:v1..v5, team/private:v1, team/multi:multi (an index). */
 export async function seed(registry: DockerRegistry, creds?: Credentials) {
-  const authorization = creds
-    ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-    : undefined;
+  const authorization = creds ? basicAuth(creds.username, creds.password) : undefined;
   const images: Record<string, SyntheticImage> = {};
   for (const tag of TAGS) {
     images[tag] = await pushSyntheticImage(registry.url, 'team/app', tag, {

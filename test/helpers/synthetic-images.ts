@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { OCI_MANIFEST } from '../../src/oci/media-types';
 import type { Descriptor } from './images';
 
 export interface SyntheticImage {
@@ -68,7 +69,7 @@ export async function pushSyntheticImage(
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      mediaType: OCI_MANIFEST,
       config: {
         mediaType: 'application/vnd.oci.image.config.v1+json',
         digest: await upload(config),
@@ -80,7 +81,7 @@ export async function pushSyntheticImage(
   const sentAt = epochNow();
   const put = await fetch(`${baseUrl}/v2/${repository}/manifests/${tag}`, {
     method: 'PUT',
-    headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    headers: { ...headers, 'content-type': OCI_MANIFEST },
     body: manifest,
   });
   const acknowledgedAt = epochNow();

@@ -9,6 +9,7 @@ import { Transport, transportDefaults } from '../../src/oci/client/transport';
 import { parseManifest } from '../../src/oci/manifest';
 import { manifestMediaTypes } from '../../src/oci/media-types';
 import { UpstreamError } from '../../src/oci/upstream-error';
+import { basicAuth } from '../helpers/basic-auth';
 import { selfSignedCertificate } from '../helpers/tls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -83,9 +84,7 @@ describe('the distribution client', () => {
       expect(tokenRequest.path).toBe(
         '/token?service=test.registry&scope=repository%3Ateam%2Fapp%3Apull',
       );
-      expect(tokenRequest.authorization).toBe(
-        `Basic ${Buffer.from('alice:pw').toString('base64')}`,
-      );
+      expect(tokenRequest.authorization).toBe(basicAuth('alice', 'pw'));
       const accept = seen.find((s) => s.path.includes('/manifests/'))!.accept!;
       for (const type of manifestMediaTypes) expect(accept).toContain(type);
       const key = TokenCache.key({

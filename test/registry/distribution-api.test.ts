@@ -13,6 +13,25 @@ import {
   sha256,
 } from './distribution-client';
 
+/** A manifest list or index of two children, amd64 then arm64. */
+const indexOf = (
+  mediaType: string,
+  childType: string,
+  children: { digest: string; bytes: Buffer }[],
+) =>
+  Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType,
+      manifests: children.map((m, i) => ({
+        mediaType: childType,
+        digest: m.digest,
+        size: m.bytes.length,
+        platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' },
+      })),
+    }),
+  );
+
 describe('the integrated registry over the raw Distribution API', () => {
   let server: TestServer;
   let editor: RegistryClient;
@@ -356,18 +375,7 @@ describe('the integrated registry over the raw Distribution API', () => {
           (await editor.putManifest('team-a/multi', `docker-${i}`, m.bytes, DOCKER_MANIFEST))
             .status,
         ).toBe(201);
-      const list = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: DOCKER_LIST,
-          manifests: docker.map((m, i) => ({
-            mediaType: DOCKER_MANIFEST,
-            digest: m.digest,
-            size: m.bytes.length,
-            platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' },
-          })),
-        }),
-      );
+      const list = indexOf(DOCKER_LIST, DOCKER_MANIFEST, docker);
       const oci = [
         await editor.imageManifest('team-a/multi'),
         await editor.imageManifest('team-a/multi'),
@@ -376,18 +384,7 @@ describe('the integrated registry over the raw Distribution API', () => {
         expect(
           (await editor.putManifest('team-a/multi', m.digest, m.bytes, OCI_MANIFEST)).status,
         ).toBe(201);
-      const index = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: OCI_INDEX,
-          manifests: oci.map((m, i) => ({
-            mediaType: OCI_MANIFEST,
-            digest: m.digest,
-            size: m.bytes.length,
-            platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' },
-          })),
-        }),
-      );
+      const index = indexOf(OCI_INDEX, OCI_MANIFEST, oci);
       for (const [tag, bytes, type] of [
         ['list', list, DOCKER_LIST],
         ['index', index, OCI_INDEX],

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { request, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import { connect } from 'node:net';
+import { basicAuth } from '../helpers/basic-auth';
 
 export const sha256 = (data: Buffer | string): string =>
   `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -119,6 +121,38 @@ export function socketRequest(
   });
 }
 
+/**
+ * Opens a PATCH of the upload at `location` declaring the bytes `from` to `total - 1`; the caller
+ * writes (part of) the body. Errors are ignored: these requests are meant to be cut off.
+ */
+export function openChunk(
+  base: string,
+  location: string,
+  authorization: string,
+  from: number,
+  total: number,
+): ClientRequest {
+  const { hostname, port } = new URL(base);
+  const req = request({
+    host: hostname,
+    port,
+    method: 'PATCH',
+    path: location,
+    agent: false,
+    headers: {
+      authorization,
+      'content-range': `${from}-${total - 1}`,
+      'content-length': String(total - from),
+    },
+  });
+  req.on('error', () => undefined);
+  return req;
+}
+
+/** The file an upload session at `location` collects its bytes in. */
+export const uploadDataFile = (dataDir: string, location: string): string =>
+  join(dataDir, 'registry', 'uploads', location.split('/').pop()!, 'data');
+
 export function parseChallenge(header: string): Record<string, string> {
   const params: Record<string, string> = {};
   for (const m of header.replace(/^Bearer\s+/i, '').matchAll(/(\w+)="([^"]*)"/g))
@@ -151,8 +185,7 @@ export class RegistryClient {
     where.searchParams.set('service', service);
     for (const s of this.scopes) where.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
-    if (this.password !== null)
-      headers.authorization = `Basic ${Buffer.from(`any:${this.password}`).toString('base64')}`;
+    if (this.password !== null) headers.authorization = basicAuth('any', this.password);
     const answer = await rawRequest(this.base(), 'GET', where.pathname + where.search, { headers });
     if (answer.status === 200) this.token = answer.json<{ token: string }>().token;
     return answer;

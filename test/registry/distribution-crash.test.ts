@@ -1,12 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliProcess } from '../helpers/cli';
 import { waitUntil } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
-import { OCI_MANIFEST, RegistryClient, sha256 } from './distribution-client';
+import {
+  OCI_MANIFEST,
+  openChunk,
+  RegistryClient,
+  sha256,
+  uploadDataFile,
+} from './distribution-client';
 
 const MiB = 1024 * 1024;
 
@@ -72,20 +77,13 @@ describe('a registry process killed with SIGKILL mid-upload', () => {
     expect(first.status).toBe(202);
 
     const granted = await before.authorize(['repository:team-a/crash:pull,push']);
-    const { hostname, port } = new URL(url);
-    const slow = request({
-      host: hostname,
-      port,
-      method: 'PATCH',
-      path: location,
-      agent: false,
-      headers: {
-        authorization: `Bearer ${granted.json<{ token: string }>().token}`,
-        'content-range': `${16 * MiB}-${data.length - 1}`,
-        'content-length': String(data.length - 16 * MiB),
-      },
-    });
-    slow.on('error', () => undefined);
+    const slow = openChunk(
+      url,
+      location,
+      `Bearer ${granted.json<{ token: string }>().token}`,
+      16 * MiB,
+      data.length,
+    );
     slow.on('response', (res) => res.resume());
     let sent = 16 * MiB;
     const feed = setInterval(() => {
@@ -93,7 +91,7 @@ describe('a registry process killed with SIGKILL mid-upload', () => {
       slow.write(data.subarray(sent, sent + 256 * 1024));
       sent += 256 * 1024;
     }, 20);
-    const uploadFile = join(dataDir, 'registry', 'uploads', location.split('/').pop()!, 'data');
+    const uploadFile = uploadDataFile(dataDir, location);
     try {
       await waitUntil(
         async () => statSync(uploadFile).size > 20 * MiB,

@@ -10,10 +10,12 @@ import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server
 import {
   ACCEPT_ALL,
   OCI_MANIFEST,
+  openChunk,
   rawRequest,
   RegistryClient,
   sha256,
   socketRequest,
+  uploadDataFile,
 } from './distribution-client';
 
 const uploadsIn = (dataDir: string) => readdirSync(join(dataDir, 'registry', 'uploads'));
@@ -237,27 +239,10 @@ describe('the integrated registry against bad input and misbehaving clients', ()
         ).status,
       ).toBe(202);
 
-      const { hostname, port } = new URL(server.url);
-      const req = request({
-        host: hostname,
-        port,
-        method: 'PATCH',
-        path: location,
-        agent: false,
-        headers: {
-          authorization: bearer,
-          'content-range': `${1024 * 1024}-${data.length - 1}`,
-          'content-length': String(data.length - 1024 * 1024),
-        },
-      });
-      req.on('error', () => undefined);
+      const req = openChunk(server.url, location, bearer, 1024 * 1024, data.length);
       req.write(data.subarray(1024 * 1024, 3 * 1024 * 1024));
       await waitUntil(
-        async () =>
-          readFileSync(
-            join(server.dataDir, 'registry', 'uploads', location.split('/').pop()!, 'data'),
-          ).length >
-          1024 * 1024,
+        async () => readFileSync(uploadDataFile(server.dataDir, location)).length > 1024 * 1024,
         'part of the chunk to arrive',
         5000,
       );

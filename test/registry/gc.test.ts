@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { basicAuth } from '../helpers/basic-auth';
 import { runCli } from '../helpers/cli';
 import { buildImage, skopeo, skopeoCopy } from '../helpers/images';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
@@ -9,7 +10,7 @@ async function registryToken(server: TestServer, scope: string): Promise<string>
   const res = await fetch(
     `${server.url}/auth/token?service=regql&scope=${encodeURIComponent(scope)}`,
     {
-      headers: { authorization: `Basic ${Buffer.from(`gc:${ADMIN_TOKEN}`).toString('base64')}` },
+      headers: { authorization: basicAuth('gc', ADMIN_TOKEN) },
     },
   );
   return ((await res.json()) as { token: string }).token;

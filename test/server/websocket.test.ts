@@ -7,25 +7,17 @@ import {
   RevokeTokenDocument,
   type RegistryEventsSubscription,
 } from '../generated/graphql';
-import { logEvent } from '../helpers/events';
+import { eventually, logEvent } from '../helpers/events';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 
-function connect(server: TestServer, authorization?: string): Client {
+function connect(server: TestServer, authorization?: string, lazy = true): Client {
   return createClient({
     url: server.url.replace(/^http/, 'ws') + '/graphql',
     webSocketImpl: WebSocket,
     connectionParams: authorization === undefined ? {} : { authorization },
     retryAttempts: 0,
-    lazy: true,
+    lazy,
   });
-}
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('graphql-ws on /graphql', () => {
@@ -67,14 +59,14 @@ describe('graphql-ws on /graphql', () => {
       },
     );
     try {
-      await waitFor(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
+      await eventually(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(/^regql_subscriptions_open 1$/m);
       const services = server.app.services;
       await logEvent(services, { namespace: 'team-b' });
       const second = await logEvent(services, { namespace: 'team-a' });
       const third = await logEvent(services, { namespace: 'team-a', stream: 'api' });
-      await waitFor(() => received.length === 2, 'two events');
+      await eventually(() => received.length === 2, 'two events');
       expect(received.map((e) => [e.id, e.namespace, e.stream])).toEqual([
         [second.id, 'team-a', 'web'],
         [third.id, 'team-a', 'api'],
@@ -83,7 +75,7 @@ describe('graphql-ws on /graphql', () => {
       stop();
       await client.dispose();
     }
-    await waitFor(
+    await eventually(
       () => server.app.services.feed.subscriberCount() === 0,
       'the subscription to end',
     );
@@ -106,12 +98,12 @@ describe('graphql-ws on /graphql', () => {
       },
     );
     try {
-      await waitFor(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
+      await eventually(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
       const services = server.app.services;
       await logEvent(services, { namespace: 'team-a', stream: 'web' });
       await logEvent(services, { namespace: 'team-a', stream: 'api', type: 'IMAGE_PUSHED' });
       const wanted = await logEvent(services, { namespace: 'team-a', stream: 'api' });
-      await waitFor(() => received.length === 1, 'one event');
+      await eventually(() => received.length === 1, 'one event');
       expect(received).toEqual([wanted.id]);
     } finally {
       stop();
@@ -160,13 +152,7 @@ describe('graphql-ws on /graphql', () => {
       input: { namespace: 'team-a', role: 'EDITOR' },
     });
     const { id, token } = created.data!.createToken;
-    const client = createClient({
-      url: server.url.replace(/^http/, 'ws') + '/graphql',
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: token },
-      retryAttempts: 0,
-      lazy: false,
-    });
+    const client = connect(server, token, false);
     const closed = new Promise<number>((resolve) =>
       client.on('closed', (e) => resolve((e as { code: number }).code)),
     );
@@ -186,7 +172,7 @@ describe('graphql-ws on /graphql', () => {
       ),
     );
     try {
-      await waitFor(() => results.length === 1, 'the refusal');
+      await eventually(() => results.length === 1, 'the refusal');
       expect(results[0]).toMatchObject([{ extensions: { code: 'TOO_MANY_OPERATIONS' } }]);
     } finally {
       for (const stop of stops) stop();

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
+import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { upstreamRequests } from '../helpers/metrics';
 import { ADMIN_TOKEN, startTestServer } from '../helpers/server';
@@ -18,10 +19,9 @@ describe('a crash in the middle of an import', () => {
 
   it('leaves the stream as it was, and the import can be run again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'regql-crash-'));
-    const configFile = join(dataDir, 'regql.yaml');
-    writeFileSync(
-      configFile,
-      `registries:\n  - { name: upstream, kind: DISTRIBUTION, url: "${registry.url}" }\n`,
+    const configFile = registriesConfigFile(
+      [{ name: 'upstream', kind: 'DISTRIBUTION', url: registry.url }],
+      dataDir,
     );
     const env = {
       REGQL_PORT: '0',

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -6,6 +6,7 @@ import {
   RollbackTagDocument,
   StreamTagDocument,
 } from '../generated/graphql';
+import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { recordEvents } from '../helpers/events';
 import { upstreamRequests } from '../helpers/metrics';
@@ -21,10 +22,9 @@ describe('history bounds and a schedule that survives restarts', () => {
   beforeAll(async () => {
     registry = await startDockerRegistry();
     dataDir = mkdtempSync(join(tmpdir(), 'regql-history-'));
-    configFile = join(dataDir, 'regql.yaml');
-    writeFileSync(
-      configFile,
-      `registries:\n  - { name: upstream, kind: DISTRIBUTION, url: "${registry.url}" }\n`,
+    configFile = registriesConfigFile(
+      [{ name: 'upstream', kind: 'DISTRIBUTION', url: registry.url }],
+      dataDir,
     );
   }, 30000);
   afterAll(async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AddCredentialDocument,
   DeleteCredentialDocument,
@@ -10,6 +7,8 @@ import {
   TagImageDocument,
   type ImportImageFullMutationVariables,
 } from '../generated/graphql';
+import { basicAuth } from '../helpers/basic-auth';
+import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { eventually, recordEvents } from '../helpers/events';
 import { buildImage, buildIndex, skopeoCopy } from '../helpers/images';
@@ -17,7 +16,7 @@ import { errorCodes, startTestServer, type TestServer } from '../helpers/server'
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 
 const auth = { username: 'puller', password: 'import-pass-31337' };
-const basic = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+const basic = basicAuth(auth.username, auth.password);
 
 describe('image streams: import, schedule, tag, roll back', () => {
   let registry: DockerRegistry;
@@ -27,6 +26,10 @@ describe('image streams: import, schedule, tag, roll back', () => {
 
   const importImage = (input: ImportImageFullMutationVariables['input']) =>
     server.gql(ImportImageFullDocument, { input });
+  const addCredential = (password = auth.password) =>
+    server.gql(AddCredentialDocument, {
+      input: { namespace: 'team-a', registryHost: host, username: auth.username, password },
+    });
   const streamTag = async (name: string, tag: string, namespace = 'team-a') =>
     (await server.gql(StreamTagDocument, { namespace, name, tag })).data!.imageStream!.tag!;
   const pushWithSkopeo = async (repository: string, tag: string) => {
@@ -42,11 +45,9 @@ describe('image streams: import, schedule, tag, roll back', () => {
   beforeAll(async () => {
     registry = await startDockerRegistry({ auth });
     host = registry.host;
-    const configFile = join(mkdtempSync(join(tmpdir(), 'regql-import-')), 'regql.yaml');
-    writeFileSync(
-      configFile,
-      `registries:\n  - name: upstream\n    kind: DISTRIBUTION\n    url: ${registry.url}\n`,
-    );
+    const configFile = registriesConfigFile([
+      { name: 'upstream', kind: 'DISTRIBUTION', url: registry.url },
+    ]);
     server = await startTestServer({
       configFile,
       env: {
@@ -56,14 +57,7 @@ describe('image streams: import, schedule, tag, roll back', () => {
         REGQL_TAG_CACHE_SECONDS: '60',
       },
     });
-    await server.gql(AddCredentialDocument, {
-      input: {
-        namespace: 'team-a',
-        registryHost: host,
-        username: auth.username,
-        password: auth.password,
-      },
-    });
+    await addCredential();
     recorder = recordEvents(server.app.services);
   }, 60000);
   afterAll(async () => {
@@ -243,9 +237,7 @@ describe('image streams: import, schedule, tag, roll back', () => {
     const list = await server.raw('{ credentials(namespace: "team-a") { id } }');
     const id = (list.data as { credentials: { id: string }[] }).credentials[0].id;
     await server.gql(DeleteCredentialDocument, { id });
-    const wrong = await server.gql(AddCredentialDocument, {
-      input: { namespace: 'team-a', registryHost: host, username: auth.username, password: 'nope' },
-    });
+    const wrong = await addCredential('nope');
     const current = (await streamTag('app', 'latest')).current!.image;
     await pushWithSkopeo('team/app', 'v1');
     const failed = await importImage({
@@ -267,14 +259,7 @@ describe('image streams: import, schedule, tag, roll back', () => {
     );
 
     await server.gql(DeleteCredentialDocument, { id: wrong.data!.addCredential.id });
-    await server.gql(AddCredentialDocument, {
-      input: {
-        namespace: 'team-a',
-        registryHost: host,
-        username: auth.username,
-        password: auth.password,
-      },
-    });
+    await addCredential();
     const ok = await importImage({
       namespace: 'team-a',
       stream: 'app',

@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
+import { basicAuth } from '../helpers/basic-auth';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { buildImage, skopeo, skopeoCopy } from '../helpers/images';
 import { pushSyntheticImage, type SyntheticImage } from '../helpers/synthetic-images';
+import { MANIFEST_ACCEPT } from '../helpers/vendors/common';
 import { startDockerHubStandIn, type DockerHubStandIn } from '../helpers/vendors/docker-hub';
 import { startFaultyRegistry, type FaultyRegistry } from '../helpers/vendors/faulty-registry';
 import { startQuayStandIn, type QuayStandIn } from '../helpers/vendors/quay';
 import { startRedHatStandIn, type RedHatStandIn } from '../helpers/vendors/redhat';
 
 jest.setTimeout(30000);
-
-const ACCEPT = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-].join(', ');
 
 interface Inspection {
   Digest: string;
@@ -51,9 +46,6 @@ async function tokenFrom(
   const body = (await answer.json()) as { token?: string; access_token?: string };
   return (body.token ?? body.access_token)!;
 }
-
-const basic = (username: string, password: string) =>
-  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
 let backing: DockerRegistry;
 let umociLayout: string;
@@ -112,7 +104,7 @@ describe('Docker Hub stand-in', () => {
     const token = (await tokenAnswer.json()) as Record<string, unknown>;
     expect(Object.keys(token).sort()).toEqual(['access_token', 'expires_in', 'issued_at', 'token']);
     expect(token.expires_in).toBe(300);
-    const headers = { authorization: `Bearer ${String(token.token)}`, accept: ACCEPT };
+    const headers = { authorization: `Bearer ${String(token.token)}`, accept: MANIFEST_ACCEPT };
 
     hub.setRemaining(2);
     const head = await fetch(`${hub.registryUrl}/v2/library/nginx/manifests/1.25`, {
@@ -273,14 +265,14 @@ describe('Quay stand-in', () => {
     );
     const answer = await fetch(
       `${quay.url}/v2/auth?service=${quay.host}&scope=repository:acme/private:pull`,
-      { headers: { authorization: basic('acme+ci', 'robot-token') } },
+      { headers: { authorization: basicAuth('acme+ci', 'robot-token') } },
     );
     const body = (await answer.json()) as Record<string, string>;
     expect(Object.keys(body)).toEqual(['token']);
     const bad = await fetch(
       `${quay.url}/v2/auth?service=${quay.host}&scope=repository:acme/private:pull`,
       {
-        headers: { authorization: basic('acme+ci', 'wrong') },
+        headers: { authorization: basicAuth('acme+ci', 'wrong') },
       },
     );
     expect(bad.status).toBe(401);
@@ -325,7 +317,7 @@ describe('Quay stand-in', () => {
     expect(restore.status).toBe(200);
     const current = await fetch(`${backing.url}/v2/acme/app/manifests/latest`, {
       method: 'HEAD',
-      headers: { accept: ACCEPT },
+      headers: { accept: MANIFEST_ACCEPT },
     });
     expect(current.headers.get('docker-content-digest')).toBe(first.digest);
     const after = (await (await fetch(historyUrl)).json()) as typeof history;
@@ -395,10 +387,10 @@ describe('Red Hat stand-in', () => {
     const token = await tokenFrom(
       challenge,
       'repository:ubi9/ubi:pull',
-      basic('12345678%7Cci', 'sa-token'),
+      basicAuth('12345678%7Cci', 'sa-token'),
     );
     const manifest = await fetch(`${redhat.url}/v2/ubi9/ubi/manifests/9.4`, {
-      headers: { authorization: `Bearer ${token}`, accept: ACCEPT },
+      headers: { authorization: `Bearer ${token}`, accept: MANIFEST_ACCEPT },
     });
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get('docker-content-digest')).toBe(ubi.digest);
@@ -414,7 +406,7 @@ describe('Red Hat stand-in', () => {
     try {
       const answer = await fetch(
         `${tokenOnly.url}/auth/realms/rhcc/protocol/redhat-docker-v2/auth?service=docker-registry&scope=repository:ubi9/ubi:pull`,
-        { headers: { authorization: basic('dev', 'pw') } },
+        { headers: { authorization: basicAuth('dev', 'pw') } },
       );
       expect(Object.keys((await answer.json()) as object).sort()).toEqual([
         'expires_in',

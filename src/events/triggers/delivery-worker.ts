@@ -4,7 +4,7 @@ import type { EventFeed } from '../event-feed';
 import type { ClaimedDelivery, DeliveryQueue } from './delivery-queue';
 import { postEvent, type AttemptResult } from './post-event';
 import { afterAttempt, type RetrySettings } from './retry-policy';
-import { addressLiteral, isPublicAddress, publicOnlyLookup } from './public-address';
+import { isNonPublicLiteral, publicOnlyLookup } from './public-address';
 import { deliveryHeaders } from './signature';
 import type { TriggerStore } from './trigger-store';
 
@@ -161,8 +161,7 @@ export class DeliveryWorker {
         error: 'the secret cannot be opened: was the secret key changed?',
       };
     }
-    const literal = addressLiteral(new URL(claim.url).hostname);
-    if (!this.settings.privateNetworks && literal !== null && !isPublicAddress(literal))
+    if (!this.settings.privateNetworks && isNonPublicLiteral(new URL(claim.url).hostname))
       return { result: 'FAILED', statusCode: null, error: 'the address is not public' };
     const headers = deliveryHeaders(secret, claim.body, claim.eventType, String(claim.id));
     return postEvent(this.agent, claim.url, claim.body, headers, this.settings.timeoutMs);

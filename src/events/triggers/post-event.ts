@@ -1,5 +1,5 @@
-import { errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { retryAfterMs } from '../../oci/client/transport';
+import { request, type Dispatcher } from 'undici';
+import { isTimeout, retryAfterMs } from '../../oci/client/transport';
 import { PrivateAddressError } from './public-address';
 
 export type AttemptResult =
@@ -9,15 +9,6 @@ export type AttemptResult =
 
 const RESPONSE_BODY_LIMIT = 64 * 1024;
 const MAX_ERROR_LENGTH = 200;
-
-function isTimeout(err: unknown): boolean {
-  return (
-    (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError
-  );
-}
 
 function networkError(err: unknown): string {
   const code = (err as { code?: unknown }).code;

@@ -39,10 +39,10 @@ export class PrivateAddressError extends Error {
   readonly code = 'EADDRNOTPUBLIC';
 }
 
-/** A URL host that is an address literal (`[::1]` included), else null. */
-export function addressLiteral(hostname: string): string | null {
+/** A URL host that is an address literal (`[::1]` included) outside the public ranges. */
+export function isNonPublicLiteral(hostname: string): boolean {
   const bare = hostname.replace(/^\[(.*)\]$/, '$1');
-  return isIP(bare) ? bare : null;
+  return isIP(bare) !== 0 && !isPublicAddress(bare);
 }
 
 type LookupCallback = (

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'X-Regql-Signature-256';
-export const EVENT_HEADER = 'X-Regql-Event';
-export const DELIVERY_HEADER = 'X-Regql-Delivery';
+const SIGNATURE_HEADER = 'X-Regql-Signature-256';
+const EVENT_HEADER = 'X-Regql-Event';
+const DELIVERY_HEADER = 'X-Regql-Delivery';
 
 const PREFIX = 'sha256=';
 

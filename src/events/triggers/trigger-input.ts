@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidInput } from '../../domain/errors';
-import { addressLiteral, isPublicAddress } from './public-address';
+import { isNonPublicLiteral } from './public-address';
 import { assertDnsLabel, assertTag } from '../../domain/names';
 import type { EventType } from '../registry-event';
 
@@ -41,8 +41,7 @@ function checkTriggerUrl(value: string, privateNetworks: boolean): string {
   if (!url.hostname) throw invalidInput('url must name a host');
   if (url.username || url.password)
     throw invalidInput('url must not carry credentials: receivers check the signature instead');
-  const literal = addressLiteral(url.hostname);
-  const inside = url.hostname === 'localhost' || (literal !== null && !isPublicAddress(literal));
+  const inside = url.hostname === 'localhost' || isNonPublicLiteral(url.hostname);
   if (inside && !privateNetworks)
     throw invalidInput(
       'url names a loopback, private or link-local address; triggers call public addresses unless events.triggerPrivateNetworks is set',

@@ -30,7 +30,7 @@ const senderNames: Record<Receiver['kind'], string> = {
  * the receiver's namespace that tracks a pushed repository and tag.
  */
 export class WebhookIntake {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Set<string>();
   private readonly waiting: { key: string; streamId: string; tag: string }[] = [];
   private readonly again = new Set<string>();
   private readonly onIdle: (() => void)[] = [];
@@ -119,7 +119,8 @@ export class WebhookIntake {
   private pump(): void {
     while (this.running.size < IMPORT_CONCURRENCY && this.waiting.length > 0) {
       const { key, streamId, tag } = this.waiting.shift()!;
-      const run = this.importer
+      this.running.add(key);
+      void this.importer
         .importScheduled(streamId, tag)
         .then((status) => {
           this.countImport(status);
@@ -132,7 +133,6 @@ export class WebhookIntake {
           this.pump();
           if (this.running.size === 0) for (const settle of this.onIdle.splice(0)) settle();
         });
-      this.running.set(key, run);
     }
   }
 }

@@ -11,6 +11,21 @@ import { CreateImageStreamInput } from '../inputs/create-image-stream.input';
 import { toImageStream, toImageStreamTag } from '../to-stream-tag';
 import { ImageStream, ImageStreamConnection, ImageStreamTag } from '../types/image-stream.type';
 
+/** A stream's tags (or only the one named), spec and status each batched across the page. */
+async function loadTags(
+  stream: ImageStream,
+  ctx: Context,
+  only?: string,
+): Promise<ImageStreamTag[]> {
+  const [specs, statuses] = await Promise.all([
+    ctx.loaders.specTags.load(stream.id),
+    ctx.loaders.statuses.load(stream.id),
+  ]);
+  return specs
+    .filter((tag) => only === undefined || tag.name === only)
+    .map((tag) => toImageStreamTag(stream, tag, statuses.get(tag.name), ctx.services.publicHost));
+}
+
 @Resolver(() => ImageStream)
 export class ImageStreamResolver {
   @Query(() => ImageStreamConnection, { complexity: connectionComplexity })
@@ -77,14 +92,8 @@ export class ImageStreamResolver {
   }
 
   @FieldResolver(() => [ImageStreamTag])
-  async tags(@Root() stream: ImageStream, @Ctx() ctx: Context): Promise<ImageStreamTag[]> {
-    const [specs, statuses] = await Promise.all([
-      ctx.loaders.specTags.load(stream.id),
-      ctx.loaders.statuses.load(stream.id),
-    ]);
-    return specs.map((tag) =>
-      toImageStreamTag(stream, tag, statuses.get(tag.name), ctx.services.publicHost),
-    );
+  tags(@Root() stream: ImageStream, @Ctx() ctx: Context): Promise<ImageStreamTag[]> {
+    return loadTags(stream, ctx);
   }
 
   @FieldResolver(() => ImageStreamTag, { nullable: true })
@@ -93,11 +102,6 @@ export class ImageStreamResolver {
     @Arg('name') name: string,
     @Ctx() ctx: Context,
   ): Promise<ImageStreamTag | null> {
-    const [specs, statuses] = await Promise.all([
-      ctx.loaders.specTags.load(stream.id),
-      ctx.loaders.statuses.load(stream.id),
-    ]);
-    const tag = specs.find((t) => t.name === name);
-    return tag ? toImageStreamTag(stream, tag, statuses.get(name), ctx.services.publicHost) : null;
+    return (await loadTags(stream, ctx, name))[0] ?? null;
   }
 }

@@ -47,6 +47,17 @@ const DEFAULT_TOKEN_LIFETIME = 60;
 
 const repositoryScope = (repository: string) => `repository:${repository}:pull`;
 
+/** A listing page: the Link target `next` if there is one, else `n` entries after `last`. */
+interface PageRequest {
+  n: number;
+  next?: string | null;
+  last?: string | null;
+}
+
+const pagePath = (path: string, page: PageRequest) =>
+  page.next ??
+  `${path}?${new URLSearchParams({ n: String(page.n), ...(page.last && { last: page.last }) })}`;
+
 /**
  * The OCI Distribution client for one registry: the 401 challenge flow (Bearer tokens cached
  * until expiry, or Basic), an anonymous retry when a stored credential is refused, Link paging,
@@ -104,14 +115,11 @@ export class RegistryClient {
 
   async tags(
     repository: string,
-    page: { n: number; next?: string | null; last?: string | null },
+    page: PageRequest,
     credential: RegistryCredential | null,
   ): Promise<Page<string>> {
-    const path =
-      page.next ??
-      `/v2/${repository}/tags/list?${new URLSearchParams({ n: String(page.n), ...(page.last && { last: page.last }) })}`;
     const res = await this.expect200(
-      path,
+      pagePath(`/v2/${repository}/tags/list`, page),
       { scope: repositoryScope(repository), credential },
       `tags of ${repository}`,
     );
@@ -127,15 +135,9 @@ export class RegistryClient {
     return { items, next: nextLink(header(res, 'link'), this.baseUrl) };
   }
 
-  async catalog(
-    page: { n: number; next?: string | null; last?: string | null },
-    credential: RegistryCredential | null,
-  ): Promise<Page<string>> {
-    const path =
-      page.next ??
-      `/v2/_catalog?${new URLSearchParams({ n: String(page.n), ...(page.last && { last: page.last }) })}`;
+  async catalog(page: PageRequest, credential: RegistryCredential | null): Promise<Page<string>> {
     const res = await this.expect200(
-      path,
+      pagePath('/v2/_catalog', page),
       { scope: 'registry:catalog:*', credential },
       'the catalog',
     );

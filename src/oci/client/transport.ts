@@ -56,7 +56,8 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-function isTimeout(err: unknown): boolean {
+/** undici's own timeouts: connecting, waiting for headers, waiting for the body. */
+export function isTimeout(err: unknown): boolean {
   return (
     err instanceof undiciErrors.HeadersTimeoutError ||
     err instanceof undiciErrors.BodyTimeoutError ||

@@ -401,6 +401,17 @@ export async function backingCatalog(backing: DockerRegistry): Promise<string[]>
   return (await collectPages<string>(backing, '/v2/_catalog?n=1000', 'repositories')) ?? [];
 }
 
+/** The backing registry's two-component repositories in `namespace` that `visible` lets through. */
+export async function namespaceRepositories(
+  backing: DockerRegistry,
+  namespace: string,
+  visible: (repository: string) => boolean,
+): Promise<string[]> {
+  return (await backingCatalog(backing)).filter(
+    (r) => r.split('/').length === 2 && r.startsWith(`${namespace}/`) && visible(r),
+  );
+}
+
 export interface StoredManifest {
   digest: string;
   mediaType: string;
@@ -482,6 +493,16 @@ export interface Platform {
 
 export const layersSize = (manifest: ManifestJson) =>
   (manifest.layers ?? []).reduce((sum, layer) => sum + layer.size, 0);
+
+/** The layer total of a manifest in the backing registry, or undefined when it is unknown. */
+export async function backingLayersSize(
+  backing: DockerRegistry,
+  name: string,
+  digest: string,
+): Promise<number | undefined> {
+  const stored = await backingManifest(backing, name, digest);
+  return stored && layersSize(JSON.parse(stored.body.toString('utf8')) as ManifestJson);
+}
 
 export { mapLimited } from '../../../src/streams/map-limited';
 export { KeyedLock } from '../../../src/streams/stream-lock';

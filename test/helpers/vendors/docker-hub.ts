@@ -10,7 +10,7 @@ import {
   TokenStore,
   actionFor,
   backingBlobJson,
-  backingCatalog,
+  backingLayersSize,
   backingManifest,
   backingManifestHead,
   backingTags,
@@ -24,6 +24,7 @@ import {
   layersSize,
   listen,
   mapLimited,
+  namespaceRepositories,
   pageNotFound,
   parseRegistryPath,
   proxy,
@@ -285,11 +286,8 @@ async function indexImages(
   index: ManifestJson,
 ): Promise<HubImage[]> {
   return mapLimited(index.manifests ?? [], 8, async (child) => {
-    const manifest = await backingManifest(state.options.backing, repository, child.digest);
-    const size = manifest
-      ? layersSize(JSON.parse(manifest.body.toString('utf8')) as ManifestJson)
-      : 0;
-    return hubImage(state, child.platform ?? {}, child.digest, size);
+    const size = await backingLayersSize(state.options.backing, repository, child.digest);
+    return hubImage(state, child.platform ?? {}, child.digest, size ?? 0);
   });
 }
 
@@ -341,11 +339,14 @@ interface Page {
   size: number;
 }
 
-function pageOf(url: URL, defaultSize: number): Page | undefined {
+/** `page` and `page_size` (default 10, at most 100) of a Hub listing, or undefined after a 400. */
+function pageOf(url: URL, res: ServerResponse, headers: OutgoingHttpHeaders): Page | undefined {
   const page = Number(url.searchParams.get('page') ?? '1');
-  const size = Number(url.searchParams.get('page_size') ?? String(defaultSize));
-  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) return undefined;
-  return { page, size: Math.min(size, 100) };
+  const size = Number(url.searchParams.get('page_size') ?? '10');
+  if (Number.isInteger(page) && page >= 1 && Number.isInteger(size) && size >= 1)
+    return { page, size: Math.min(size, 100) };
+  sendJson(res, 400, { message: 'invalid pagination parameters', errinfo: {} }, headers);
+  return undefined;
 }
 
 function pageLink(base: string, url: URL, page: number, size: number): string {
@@ -396,11 +397,8 @@ async function listTags(
   headers: OutgoingHttpHeaders,
 ): Promise<void> {
   const url = requestUrl(req);
-  const page = pageOf(url, 10);
-  if (!page) {
-    sendJson(res, 400, { message: 'invalid pagination parameters', errinfo: {} }, headers);
-    return;
-  }
+  const page = pageOf(url, res, headers);
+  if (!page) return;
   const all = await backingTags(state.options.backing, repository);
   if (!all) return notFound(res, headers);
   const filter = url.searchParams.get('name') ?? '';
@@ -461,16 +459,12 @@ async function listRepositories(
   headers: OutgoingHttpHeaders,
 ): Promise<void> {
   const url = requestUrl(req);
-  const page = pageOf(url, 10);
-  if (!page) {
-    sendJson(res, 400, { message: 'invalid pagination parameters', errinfo: {} }, headers);
-    return;
-  }
-  const visible = (await backingCatalog(state.options.backing)).filter(
-    (r) =>
-      r.split('/').length === 2 &&
-      r.startsWith(`${namespace}/`) &&
-      (identity !== undefined || !isPrivate(state, r)),
+  const page = pageOf(url, res, headers);
+  if (!page) return;
+  const visible = await namespaceRepositories(
+    state.options.backing,
+    namespace,
+    (r) => identity !== undefined || !isPrivate(state, r),
   );
   const slice = visible.slice((page.page - 1) * page.size, page.page * page.size);
   if (page.page > 1 && slice.length === 0) return notFound(res, headers);

@@ -13,7 +13,7 @@ import {
   TokenStore,
   absoluteLinks,
   actionFor,
-  backingCatalog,
+  backingLayersSize,
   backingManifest,
   backingManifestHead,
   backingRetag,
@@ -25,9 +25,9 @@ import {
   grantedActions,
   isIndexType,
   isRegistryRoot,
-  layersSize,
   listen,
   mapLimited,
+  namespaceRepositories,
   parseRegistryPath,
   proxy,
   readJson,
@@ -37,7 +37,6 @@ import {
   sendJson,
   serveTagList,
   type Grant,
-  type ManifestJson,
   type RecordedRequest,
   type RegistryRoute,
   type Scope,
@@ -123,8 +122,7 @@ const latestEntry = (history: RepositoryHistory, tag: string) =>
 
 async function manifestSize(state: QuayState, repository: string, digest: string, isList: boolean) {
   if (isList) return null;
-  const stored = await backingManifest(state.options.backing, repository, digest);
-  return stored ? layersSize(JSON.parse(stored.body.toString('utf8')) as ManifestJson) : null;
+  return (await backingLayersSize(state.options.backing, repository, digest)) ?? null;
 }
 
 async function startEntry(
@@ -516,11 +514,10 @@ async function listRepositories(
       'namespace, starred or public are required for this API call',
     );
   }
-  const visible = (await backingCatalog(state.options.backing)).filter(
-    (r) =>
-      r.split('/').length === 2 &&
-      r.startsWith(`${namespace}/`) &&
-      (identity !== undefined || !isPrivate(state, r)),
+  const visible = await namespaceRepositories(
+    state.options.backing,
+    namespace,
+    (r) => identity !== undefined || !isPrivate(state, r),
   );
   const size = state.options.repositoriesPageSize ?? 2;
   const offset = decodePage(url.searchParams.get('next_page'));
