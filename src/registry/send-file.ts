@@ -5,6 +5,8 @@ import type { Writable } from 'node:stream';
 export const IO_CHUNK = 1024 * 1024;
 
 function drained(out: Writable): Promise<void> {
+  // A client can go away while a read is pending; its 'close' is then already behind us.
+  if (out.destroyed) return Promise.reject(new Error('the client went away'));
   return new Promise((resolve, reject) => {
     const settle = (err?: Error) => {
       out.off('drain', onDrain);

@@ -33,6 +33,31 @@ describe('inbound registry webhooks', () => {
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
+  const distributionEnvelope = (
+    action: string,
+    id: string,
+    target: { host: string; repository: string; tag: string; digest: string },
+  ) => ({
+    events: [
+      {
+        id,
+        timestamp: new Date().toISOString(),
+        action,
+        target: {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: target.digest,
+          size: 400,
+          length: 400,
+          repository: target.repository,
+          url: `http://${target.host}/v2/${target.repository}/manifests/${target.digest}`,
+          tag: target.tag,
+        },
+        request: { id: randomUUID(), addr: '127.0.0.1:1', host: target.host, method: 'PUT' },
+        actor: {},
+        source: { addr: 'x:5000', instanceID: randomUUID() },
+      },
+    ],
+  });
   const createReceiver = async (kind: 'DISTRIBUTION' | 'QUAY' | 'DOCKER_HUB' | 'HARBOR') => {
     const res = await server.gql(CreateWebhookReceiverDocument, {
       input: { kind, namespace: 'team-a' },
@@ -96,37 +121,51 @@ describe('inbound registry webhooks', () => {
     expect(server.logs.join('\n')).not.toContain(receiver.secret);
   });
 
+  it('waits for the tag when the notification arrives before the registry has moved it', async () => {
+    const quiet = await startDockerRegistry();
+    try {
+      await server.gql(AddRegistryDocument, {
+        input: { name: 'quiet', kind: 'DISTRIBUTION', url: quiet.url },
+      });
+      await pushSyntheticImage(quiet.url, 'team/lag', 'v1');
+      await track('lag', `${quiet.host}/team/lag:v1`);
+      const next = await pushSyntheticImage(quiet.url, 'team/lag', 'candidate');
+      const target = { host: quiet.host, repository: 'team/lag', tag: 'v1', digest: next.digest };
+      const res = await post(receiver.url, distributionEnvelope('push', randomUUID(), target), {
+        'content-type': distributionType,
+      });
+      expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, imports: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const moved = await fetch(`${quiet.url}/v2/team/lag/manifests/v1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+        body: next.manifest,
+      });
+      expect(moved.status).toBe(201);
+      await eventually(
+        async () => (await currentImage('lag', 'latest')) === next.digest,
+        'the import to find the tag moved',
+      );
+    } finally {
+      await quiet.stop();
+    }
+  });
+
   it('takes a redelivered notification once, and ignores pulls', async () => {
     const digest = `sha256:${'c'.repeat(64)}`;
-    const envelope = (action: string, id: string) => ({
-      events: [
-        {
-          id,
-          timestamp: new Date().toISOString(),
-          action,
-          target: {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest,
-            size: 400,
-            length: 400,
-            repository: 'team/other',
-            url: `${registry.url}/v2/team/other/manifests/${digest}`,
-            tag: 'v9',
-          },
-          request: { id: randomUUID(), addr: '127.0.0.1:1', host: registry.host, method: 'PUT' },
-          actor: {},
-          source: { addr: 'x:5000', instanceID: randomUUID() },
-        },
-      ],
-    });
+    const target = { host: registry.host, repository: 'team/other', tag: 'v9', digest };
     const id = randomUUID();
     const headers = { 'content-type': distributionType };
-    const once = await post(receiver.url, envelope('push', id), headers);
+    const once = await post(receiver.url, distributionEnvelope('push', id, target), headers);
     expect(once.status).toBe(202);
     expect(await once.json()).toEqual({ accepted: 1, duplicates: 0, imports: 0 });
-    const twice = await post(receiver.url, envelope('push', id), headers);
+    const twice = await post(receiver.url, distributionEnvelope('push', id, target), headers);
     expect(await twice.json()).toEqual({ accepted: 0, duplicates: 1, imports: 0 });
-    const pull = await post(receiver.url, envelope('pull', randomUUID()), headers);
+    const pull = await post(
+      receiver.url,
+      distributionEnvelope('pull', randomUUID(), target),
+      headers,
+    );
     expect(await pull.json()).toEqual({ accepted: 0, duplicates: 0, imports: 0 });
     expect((await events('EXTERNAL_PUSH')).filter((e) => e.digest === digest)).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../store/database';
 import { ImageStreamStore } from '../../store/image-stream-store';
 import { inTransaction } from '../../store/stores';
-import type { Importer } from '../../streams/importer';
+import type { Importer, ImportStatus } from '../../streams/importer';
 import type { EventAnnouncer } from '../event-feed';
 import type { ExternalPush } from './external-push';
 import { pushMatchesPullSpec } from './match-push';
@@ -16,6 +16,15 @@ export interface Intake {
 }
 
 const IMPORT_CONCURRENCY = 4;
+/** Pauses before looking again for a tag that does not show the pushed digest yet. */
+const TAG_LAG_PAUSES_MS = [100, 200, 400, 800, 1600];
+
+interface ImportTarget {
+  streamId: string;
+  tag: string;
+  /** What the push says the tag now points at, when the sender says. */
+  digest: string | null;
+}
 
 const senderNames: Record<Receiver['kind'], string> = {
   DISTRIBUTION: 'registry notification',
@@ -31,8 +40,8 @@ const senderNames: Record<Receiver['kind'], string> = {
  */
 export class WebhookIntake {
   private readonly running = new Set<string>();
-  private readonly waiting: { key: string; streamId: string; tag: string }[] = [];
-  private readonly again = new Set<string>();
+  private readonly waiting: (ImportTarget & { key: string })[] = [];
+  private readonly again = new Map<string, ImportTarget>();
   private readonly onIdle: (() => void)[] = [];
 
   constructor(
@@ -82,7 +91,7 @@ export class WebhookIntake {
     });
     if (fresh.length > 0) this.announcer.appended();
     const targets = fresh.length > 0 ? await this.tracking(receiver.namespace, fresh) : [];
-    for (const target of targets) this.startImport(target.streamId, target.tag);
+    for (const target of targets) this.startImport(target);
     return {
       accepted: fresh.length,
       duplicates: pushes.length - fresh.length,
@@ -96,32 +105,36 @@ export class WebhookIntake {
     return new Promise((resolve) => this.onIdle.push(resolve));
   }
 
-  private async tracking(namespace: string, pushes: ExternalPush[]) {
+  private async tracking(namespace: string, pushes: ExternalPush[]): Promise<ImportTarget[]> {
     const tags = await new ImageStreamStore(this.db).importingIn(namespace);
-    return tags.filter((t) => pushes.some((push) => pushMatchesPullSpec(push, t.from)));
+    return tags.flatMap((t) => {
+      const push = pushes.findLast((p) => pushMatchesPullSpec(p, t.from));
+      return push ? [{ streamId: t.streamId, tag: t.tag, digest: push.digest }] : [];
+    });
   }
 
   /**
    * At most IMPORT_CONCURRENCY imports at once; a push for a tag whose import is waiting or
    * running adds nothing but, if it is running, one more import after it.
    */
-  private startImport(streamId: string, tag: string): void {
-    const key = `${streamId}\n${tag}`;
+  private startImport(target: ImportTarget): void {
+    const key = `${target.streamId}\n${target.tag}`;
     if (this.running.has(key)) {
-      this.again.add(key);
+      this.again.set(key, target);
       return;
     }
-    if (this.waiting.some((w) => w.key === key)) return;
-    this.waiting.push({ key, streamId, tag });
+    const waiting = this.waiting.find((w) => w.key === key);
+    if (waiting) waiting.digest = target.digest;
+    else this.waiting.push({ key, ...target });
     this.pump();
   }
 
   private pump(): void {
     while (this.running.size < IMPORT_CONCURRENCY && this.waiting.length > 0) {
-      const { key, streamId, tag } = this.waiting.shift()!;
+      const { key, ...target } = this.waiting.shift()!;
+      const { streamId, tag } = target;
       this.running.add(key);
-      void this.importer
-        .importScheduled(streamId, tag)
+      void this.importPushed(target)
         .then((status) => {
           this.countImport(status);
           this.log.info({ streamId, tag, status }, 'webhook import');
@@ -129,10 +142,30 @@ export class WebhookIntake {
         .catch((err: unknown) => this.log.error({ err, streamId, tag }, 'webhook import failed'))
         .finally(() => {
           this.running.delete(key);
-          if (this.again.delete(key)) this.startImport(streamId, tag);
+          const again = this.again.get(key);
+          if (again) {
+            this.again.delete(key);
+            this.startImport(again);
+          }
           this.pump();
           if (this.running.size === 0) for (const settle of this.onIdle.splice(0)) settle();
         });
+    }
+  }
+
+  /**
+   * A CNCF registry sends its notification before it moves the tag (distribution stores the
+   * manifest, notifies, then writes the tag link), so an import at once can still find the old
+   * digest. While the tag shows neither the pushed digest nor anything new, look again a few
+   * times with growing pauses.
+   */
+  private async importPushed({ streamId, tag, digest }: ImportTarget): Promise<ImportStatus> {
+    for (let attempt = 0; ; attempt++) {
+      const status = await this.importer.importScheduled(streamId, tag);
+      if (status !== 'UNCHANGED' || !digest || attempt === TAG_LAG_PAUSES_MS.length) return status;
+      const spec = await new ImageStreamStore(this.db).specTag(streamId, tag);
+      if (!spec?.from || spec.lastImportedDigest === digest) return status;
+      await new Promise((resolve) => setTimeout(resolve, TAG_LAG_PAUSES_MS[attempt]));
     }
   }
 }
