@@ -7,6 +7,8 @@ import type { WebSocket, WebSocketServer } from 'ws';
 export interface SocketExtra {
   socket: WebSocket;
   request: IncomingMessage;
+  /** Sends a text message through the connection's batching, as graphql-ws's own sends go. */
+  send: (data: string) => Promise<void>;
 }
 
 const KEEP_ALIVE_MS = 12_000;
@@ -72,10 +74,11 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
       });
       socket.ping();
     }, KEEP_ALIVE_MS);
+    const send = batchingSender(socket);
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: batchingSender(socket),
+        send,
         close: (code, reason) => socket.close(code, reason),
         onMessage: (receive) =>
           socket.on('message', (data: Buffer) => {
@@ -85,7 +88,7 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
             });
           }),
       },
-      { socket, request } as SocketExtra & E,
+      { socket, request, send } as SocketExtra & E,
     );
     socket.once('close', (code, reason) => {
       if (pongWait) clearTimeout(pongWait);

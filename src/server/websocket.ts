@@ -17,7 +17,7 @@ import { queryLimitError } from '../graphql/query-limits';
 import { authenticate } from './authenticate';
 import { serveGraphqlWs } from './graphql-ws-transport';
 import { operationLabel, type Metrics } from './metrics';
-import { sharedSubscribe } from './shared-subscribe';
+import { sendResultsDirectly, sharedSubscribe } from './shared-subscribe';
 
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
   identity: Identity | null;
@@ -119,12 +119,17 @@ export function attachWebSocket(
           openSubscriptions.add(`${ctx.extra.request.socket.remotePort}:${id}`);
           metrics.openSubscriptions.inc();
         }
+        const contextValue = createContext(services, ctx.extra.identity ?? null, log);
+        const nextPrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        sendResultsDirectly(contextValue, (payloadJson) =>
+          ctx.extra.send(`${nextPrefix}${payloadJson}}`),
+        );
         return {
           schema,
           document,
           operationName,
           variableValues: payload.variables,
-          contextValue: createContext(services, ctx.extra.identity ?? null, log),
+          contextValue,
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
