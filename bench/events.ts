@@ -1,27 +1,27 @@
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { basicAuth } from '../test/helpers/basic-auth';
-import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
 import {
+  CLOCK_TICKS,
   SetupError,
   buildWithTsc,
   elapsed,
   getText,
   graphql,
+  mapLimited,
   processCpuSeconds,
   processMemoryMib,
   randomAdminToken,
   runBenchmark,
   sleep,
-  startRegql,
+  startReadyRegql,
   stopChild,
   verificationLines,
-  waitReady,
   type Child,
   type GraphqlReply,
 } from './support';
@@ -94,7 +94,6 @@ function machineCpuSeconds(): { busy: number; total: number } {
   // idle and iowait are fields 4 and 5
   return { busy: (total - fields[3] - fields[4]) / CLOCK_TICKS, total: total / CLOCK_TICKS };
 }
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 // ---------------------------------------------------------------------------------------------
 // The protocol between the bench and its workers (IPC, structured clone).
@@ -270,21 +269,17 @@ function runWorker(): void {
 
   const open = async (cfg: WorkerConfig): Promise<Opened> => {
     const start = performance.now();
-    let next = 0;
     let failed = 0;
     const failures: string[] = [];
-    const lane = async () => {
-      while (next < cfg.count) {
-        const index = next++;
-        try {
-          await connect(index, cfg);
-        } catch (err) {
-          failed++;
-          if (failures.length < 5) failures.push((err as Error).message);
-        }
+    const indexes = Array.from({ length: cfg.count }, (_, index) => index);
+    await mapLimited(indexes, cfg.concurrency, async (index) => {
+      try {
+        await connect(index, cfg);
+      } catch (err) {
+        failed++;
+        if (failures.length < 5) failures.push((err as Error).message);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(cfg.concurrency, cfg.count) }, lane));
+    });
     return { opened: cfg.count - failed, failed, failures, seconds: elapsed(start) };
   };
 
@@ -637,21 +632,17 @@ const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
 async function run(workDir: string, res: { regql: Child[] }): Promise<boolean> {
   log('building src/ and plugins/ with tsc');
   const outDir = buildWithTsc(workDir, ['src', 'plugins']);
-  const port = await freePort();
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const profileFile =
     profileDir && join(resolve(profileDir), `regql-events-${process.pid}.cpuprofile`);
-  const regql = startRegql({
+  const { regql, url } = await startReadyRegql({
     outDir,
     workDir,
-    port,
     adminToken: ADMIN_TOKEN,
     args: ['serve'],
     env: profileFile ? { NODE_OPTIONS: `--require ${profilerPreload(workDir, profileFile)}` } : {},
+    res,
   });
-  res.regql.push(regql);
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(regql, async () => (await getText(`${url}/readyz`)).status === 200);
   const pid = regql.process.pid;
   if (pid === undefined) throw new SetupError('regql has no pid');
   const viewer = await createToken(url, 'VIEWER');

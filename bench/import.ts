@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DockerRegistry } from '../test/helpers/docker-registry';
@@ -11,6 +9,8 @@ import {
   TAG_COUNT,
   elapsed,
   graphql as postGraphql,
+  processCpuSeconds,
+  processMemoryMib,
   readMetrics,
   randomAdminToken,
   releaseResources,
@@ -60,7 +60,6 @@ const DEFAULT_JITTER = 0.1;
 const SAMPLE_SECONDS = 10;
 const IMPORT_TIMEOUT_MS = 600_000;
 const ADMIN_TOKEN = randomAdminToken();
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 const STATUSES = ['SUCCESS', 'UNCHANGED', 'FAILED'] as const;
 type ImportStatus = (typeof STATUSES)[number];
@@ -172,23 +171,6 @@ async function readCounters(regqlUrl: string, trigger: 'api' | 'schedule'): Prom
 }
 
 const importsOf = (c: Counters) => c.imports.SUCCESS + c.imports.UNCHANGED + c.imports.FAILED;
-
-/** utime + stime of a process, in seconds. */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces; utime and stime
-  // are fields 14 and 15 of the whole line.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-/** A memory line of /proc/<pid>/status (VmRSS: now, VmHWM: peak), in MiB. */
-function memoryMbOf(pid: number, key: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1];
-  if (kb === undefined) throw new SetupError(`no ${key} in /proc/${pid}/status`);
-  return Number(kb) / 1024;
-}
 
 function scheduleSeconds(): number {
   const raw = process.env.BENCH_SCHEDULE_SECONDS;
@@ -339,13 +321,13 @@ async function scheduledImports(
           FAILED: counters.imports.FAILED - base.imports.FAILED,
         },
       },
-      cpuSeconds: cpuSecondsOf(pid) - baseCpu,
-      rssMb: memoryMbOf(pid, 'VmRSS'),
+      cpuSeconds: processCpuSeconds(pid) - baseCpu,
+      rssMb: processMemoryMib(pid, 'VmRSS'),
     };
   };
 
   const base = await readCounters(url, 'schedule');
-  const baseCpu = cpuSecondsOf(pid);
+  const baseCpu = processCpuSeconds(pid);
   process.stderr.write(
     `regql: creating ${STREAM_COUNT} streams of ${TAGS_PER_STREAM} scheduled tags\n`,
   );
@@ -389,7 +371,7 @@ async function scheduledImports(
     );
   }
   if (samples.length === 0) throw new SetupError('no sample taken');
-  const peakRssMb = memoryMbOf(pid, 'VmHWM');
+  const peakRssMb = processMemoryMib(pid, 'VmHWM');
   const last = samples[samples.length - 1].counters;
 
   // What the streams hold now: every imported tag points at the digest pushed for its source.

@@ -1,4 +1,4 @@
-import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomFill } from 'node:crypto';
 import {
   createReadStream,
@@ -13,23 +13,23 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { request } from 'undici';
+import { sha256Digest } from '../src/oci/digest';
 import { OCI_MANIFEST } from '../src/oci/media-types';
 import { startDockerRegistry } from '../test/helpers/docker-registry';
-import { freePort } from '../test/helpers/processes';
+import { fileDigest, layoutBlobPath } from '../test/helpers/images';
 import {
   SetupError,
   buildWithTsc,
   childPidNamed,
+  dockerRegistryVersion,
   elapsed,
-  getText,
   processCpuSeconds,
   processMemoryMib,
   randomAdminToken,
   releaseResources,
   runBenchmark,
-  startRegql,
+  startReadyRegql,
   verificationLines,
-  waitReady,
   type Resources,
 } from './support';
 
@@ -112,9 +112,6 @@ interface Sample {
   cpuSeconds: number;
 }
 
-const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-const blobPath = (layoutDir: string, digest: string) =>
-  join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -136,7 +133,7 @@ async function writeRandomBlob(layoutDir: string, size: number): Promise<string>
     await file.close();
   }
   const digest = `sha256:${hash.digest('hex')}`;
-  await rename(temp, blobPath(layoutDir, digest));
+  await rename(temp, layoutBlobPath(layoutDir, digest));
   return digest;
 }
 
@@ -151,7 +148,7 @@ async function buildLayout(dir: string): Promise<Layout> {
   }
   const putJson = (value: object) => {
     const bytes = Buffer.from(JSON.stringify(value));
-    writeFileSync(blobPath(dir, sha256(bytes)), bytes);
+    writeFileSync(layoutBlobPath(dir, sha256Digest(bytes)), bytes);
     return bytes;
   };
   const configBytes = putJson({
@@ -160,9 +157,13 @@ async function buildLayout(dir: string): Promise<Layout> {
     config: { Labels: { 'io.regql.bench': 'registry' } },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
   });
-  const config = { mediaType: OCI_CONFIG, digest: sha256(configBytes), size: configBytes.length };
+  const config = {
+    mediaType: OCI_CONFIG,
+    digest: sha256Digest(configBytes),
+    size: configBytes.length,
+  };
   const manifest = putJson({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-  const manifestDigest = sha256(manifest);
+  const manifestDigest = sha256Digest(manifest);
   writeFileSync(
     join(dir, 'index.json'),
     JSON.stringify({
@@ -179,13 +180,6 @@ async function buildLayout(dir: string): Promise<Layout> {
   );
   const blobs = [config, ...layers];
   return { dir, manifest, manifestDigest, blobs, bytes: blobs.reduce((n, b) => n + b.size, 0) };
-}
-
-/** The sha256 digest of a file, read as a stream. */
-async function fileDigest(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
 }
 
 /**
@@ -307,7 +301,7 @@ async function rawPush(
         'content-type': 'application/octet-stream',
         'content-length': String(blob.size),
       },
-      body: createReadStream(blobPath(layout.dir, blob.digest)),
+      body: createReadStream(layoutBlobPath(layout.dir, blob.digest)),
     });
     await expectStatus(`${server.name}: PUT ${put.pathname}?digest=${blob.digest}`, finished, 201);
   }
@@ -341,8 +335,10 @@ async function rawPull(
     await expectStatus(`${server.name}: GET /v2/${repository}/manifests/${TAG}`, res, 200);
   }
   const manifestBytes = Buffer.from(await res.body.arrayBuffer());
-  if (sha256(manifestBytes) !== layout.manifestDigest)
-    problems.push(`manifest hashes to ${sha256(manifestBytes)}, not ${layout.manifestDigest}`);
+  if (sha256Digest(manifestBytes) !== layout.manifestDigest)
+    problems.push(
+      `manifest hashes to ${sha256Digest(manifestBytes)}, not ${layout.manifestDigest}`,
+    );
   const manifest = JSON.parse(manifestBytes.toString('utf8')) as {
     config: Descriptor;
     layers: Descriptor[];
@@ -377,10 +373,10 @@ async function checkPulledLayout(dir: string, layout: Layout): Promise<string[]>
   const digests = index.manifests.map((m) => m.digest);
   if (digests.length !== 1 || digests[0] !== layout.manifestDigest)
     problems.push(`index.json names ${digests.join(', ')}, not ${layout.manifestDigest}`);
-  const manifest = readFileSync(blobPath(dir, layout.manifestDigest), { flag: 'r' });
+  const manifest = readFileSync(layoutBlobPath(dir, layout.manifestDigest), { flag: 'r' });
   if (!manifest.equals(layout.manifest)) problems.push('the pulled manifest differs');
   for (const blob of layout.blobs) {
-    const path = blobPath(dir, blob.digest);
+    const path = layoutBlobPath(dir, blob.digest);
     const size = statSync(path, { throwIfNoEntry: false })?.size;
     if (size !== blob.size) problems.push(`blob ${blob.digest}: ${size ?? 'no'} bytes`);
     else if ((await fileDigest(path)) !== blob.digest)
@@ -394,11 +390,11 @@ async function startServers(workDir: string, res: Resources): Promise<Server[]> 
   const outDir = buildWithTsc(workDir, ['src', 'plugins']);
   log('starting docker-registry and regql');
   const registry = (res.registry = await startDockerRegistry());
-  const port = await freePort();
-  const regql = startRegql({ outDir, workDir, port, adminToken: ADMIN_TOKEN, args: ['serve'] });
-  res.regql.push(regql);
-  const regqlUrl = `http://127.0.0.1:${port}`;
-  await waitReady(regql, async () => (await getText(`${regqlUrl}/readyz`)).status === 200);
+  const {
+    regql,
+    url: regqlUrl,
+    port,
+  } = await startReadyRegql({ outDir, workDir, adminToken: ADMIN_TOKEN, args: ['serve'], res });
   if (regql.process.pid === undefined) throw new SetupError('regql has no pid');
   return [
     { name: 'docker-registry', ...registry, pid: childPidNamed('docker-registry') },
@@ -579,9 +575,7 @@ function report(figures: {
 }
 
 async function run(workDir: string, res: Resources): Promise<boolean> {
-  const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
-    .trim()
-    .replace(/^.* /, 'docker-registry ');
+  const registryVersion = dockerRegistryVersion();
   log(`writing a ${LAYER_COUNT} x ${LAYER_BYTES / MIB} MiB OCI layout`);
   const layoutStart = performance.now();
   const layout = await buildLayout(join(workDir, 'layout'));

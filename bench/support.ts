@@ -311,6 +311,12 @@ export async function readMetrics(
   };
 }
 
+/** "docker-registry v2.8.2", say: what `docker-registry --version` names itself. */
+export const dockerRegistryVersion = () =>
+  execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^.* /, 'docker-registry ');
+
 /**
  * Builds src/ and plugins/, starts docker-registry (kept in `res`) and pushes TAG_COUNT distinct
  * images to it as tags of REPOSITORY.
@@ -320,9 +326,7 @@ export async function setUpSeededRegistry(workDir: string, res: Resources) {
   const outDir = buildWithTsc(workDir, ['src', 'plugins']);
 
   process.stderr.write('starting docker-registry\n');
-  const registryVersion = execFileSync('docker-registry', ['--version'], { encoding: 'utf8' })
-    .trim()
-    .replace(/^.* /, 'docker-registry ');
+  const registryVersion = dockerRegistryVersion();
   const registry = (res.registry = await startDockerRegistry());
   process.stderr.write(`pushing ${TAG_COUNT} tags to ${registry.host}/${REPOSITORY}\n`);
   const seedStart = performance.now();
@@ -330,6 +334,30 @@ export async function setUpSeededRegistry(workDir: string, res: Resources) {
   const seedSeconds = elapsed(seedStart);
   process.stderr.write(`seeded ${TAG_COUNT} tags in ${seedSeconds.toFixed(1)} s\n`);
   return { outDir, registry, registryVersion, pushed, seedSeconds };
+}
+
+/** Starts the built regql on a free loopback port (kept in `res`) and waits until it is ready. */
+export async function startReadyRegql(options: {
+  outDir: string;
+  workDir: string;
+  adminToken: string;
+  args: string[];
+  env?: Record<string, string>;
+  res: Pick<Resources, 'regql'>;
+}): Promise<{ regql: Child; url: string; port: number }> {
+  const port = await freePort();
+  const regql = startRegql({
+    outDir: options.outDir,
+    workDir: options.workDir,
+    port,
+    adminToken: options.adminToken,
+    args: options.args,
+    env: options.env,
+  });
+  options.res.regql.push(regql);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(regql, async () => (await getText(`${url}/readyz`)).status === 200);
+  return { regql, url, port };
 }
 
 /**
@@ -358,18 +386,14 @@ export async function startRegqlFor(options: {
       '',
     ].join('\n'),
   );
-  const port = await freePort();
-  const regql = startRegql({
+  const { regql, url } = await startReadyRegql({
     outDir: options.outDir,
     workDir,
-    port,
     adminToken: options.adminToken,
     args: ['serve', '--config', configFile],
     env: { REGQL_MAX_COMPLEXITY: '100000', ...options.env },
+    res: options.res,
   });
-  options.res.regql.push(regql);
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(regql, async () => (await getText(`${url}/readyz`)).status === 200);
   return { regql, url };
 }
 
@@ -420,7 +444,10 @@ export const skopeoRow = (
 export const verificationLines = (problems: string[]) =>
   problems.length > 0 ? ['', 'VERIFICATION FAILED:', ...problems.map((p) => `  ${p}`)] : [];
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+/** Clock ticks per second, the unit of the CPU times in /proc (`getconf CLK_TCK`). */
+export const CLOCK_TICKS = Number(
+  execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(),
+);
 
 /** utime + stime of a running process, in seconds (CLK_TCK from `getconf`). */
 export function processCpuSeconds(pid: number): number {

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { RegqlError } from '../domain/errors';
-import { AsyncQueue } from './async-queue';
 import type { BusSignal, EventBus } from './event-bus';
 import type { EventLog } from './event-log';
 import { FeedSubscription } from './feed-subscription';
@@ -30,11 +29,6 @@ export interface EventAnnouncer {
   appended(): void;
 }
 
-interface Subscriber {
-  options: SubscribeOptions;
-  queue: AsyncQueue<RegistryEvent>;
-}
-
 const MAX_READ_BATCH = 500;
 
 /**
@@ -44,7 +38,7 @@ const MAX_READ_BATCH = 500;
  */
 export class EventFeed implements EventAnnouncer {
   private position = 0;
-  private readonly subscribers = new Set<Subscriber>();
+  private readonly subscribers = new Set<FeedSubscription>();
   private readonly listeners = new Set<(events: RegistryEvent[]) => void>();
   private readonly revoked = new Set<string>();
   private readonly revocationListeners = new Set<(tokenId: string) => void>();
@@ -71,7 +65,7 @@ export class EventFeed implements EventAnnouncer {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     await this.reading;
-    for (const subscriber of this.subscribers) void subscriber.queue.return();
+    for (const subscription of this.subscribers) subscription.endLive();
   }
 
   /** Call after a transaction that appended events has committed. */
@@ -107,17 +101,14 @@ export class EventFeed implements EventAnnouncer {
   subscribe(options: SubscribeOptions): AsyncIterableIterator<RegistryEvent> {
     if (options.tokenId !== null && this.revoked.has(options.tokenId))
       throw new RegqlError('UNAUTHENTICATED', 'the token was revoked');
-    let subscription: FeedSubscription | null = null;
-    const subscriber: Subscriber = {
+    const subscription: FeedSubscription = new FeedSubscription(
+      this.log,
       options,
-      queue: new AsyncQueue<RegistryEvent>(
-        this.settings.bufferSize,
-        () => subscription!.overflowed(this.settings.bufferSize),
-        () => this.subscribers.delete(subscriber),
-      ),
-    };
-    this.subscribers.add(subscriber);
-    subscription = new FeedSubscription(this.log, subscriber.queue, options, () => this.position);
+      this.settings.bufferSize,
+      () => this.position,
+      () => this.subscribers.delete(subscription),
+    );
+    this.subscribers.add(subscription);
     return subscription;
   }
 
@@ -137,9 +128,9 @@ export class EventFeed implements EventAnnouncer {
   private endSubscriptionsOf(tokenId: string): void {
     this.revoked.add(tokenId);
     for (const listener of this.revocationListeners) listener(tokenId);
-    for (const subscriber of this.subscribers) {
-      if (subscriber.options.tokenId === tokenId)
-        subscriber.queue.fail(new RegqlError('UNAUTHENTICATED', 'the token was revoked'));
+    for (const subscription of this.subscribers) {
+      if (subscription.options.tokenId === tokenId)
+        subscription.fail(new RegqlError('UNAUTHENTICATED', 'the token was revoked'));
     }
   }
 
@@ -191,9 +182,7 @@ export class EventFeed implements EventAnnouncer {
   private dispatch(batch: RegistryEvent[]): void {
     this.position = Number(batch[batch.length - 1].id);
     for (const event of batch) {
-      for (const subscriber of this.subscribers) {
-        if (FeedSubscription.wants(subscriber.options, event)) subscriber.queue.push(event);
-      }
+      for (const subscription of this.subscribers) subscription.offer(event);
     }
     for (const listener of this.listeners) listener(batch);
   }

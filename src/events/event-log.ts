@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, EventTable } from '../store/database';
 import {
   eventSubject,
@@ -17,9 +17,7 @@ export interface LogQuery {
   limit: number;
 }
 
-type EventRow = Omit<EventTable, 'id'> & { id: number };
-
-function eventFromRow(row: EventRow): RegistryEvent {
+function eventFromRow(row: Selectable<EventTable>): RegistryEvent {
   return {
     id: String(row.id),
     type: row.type as EventType,

@@ -23,14 +23,12 @@ export class EventRetention {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async prune(now = Date.now()): Promise<number> {
+  private async prune(): Promise<void> {
     try {
-      const removed = await this.log.prune(new Date(now - this.retentionMs).toISOString());
+      const removed = await this.log.prune(new Date(Date.now() - this.retentionMs).toISOString());
       if (removed > 0) this.logger.info({ removed }, 'pruned the event log');
-      return removed;
     } catch (err) {
       this.logger.error({ err }, 'pruning the event log failed');
-      return 0;
     }
   }
 }

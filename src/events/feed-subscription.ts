@@ -1,5 +1,5 @@
 import { RegqlError } from '../domain/errors';
-import type { AsyncQueue } from './async-queue';
+import { AsyncQueue } from './async-queue';
 import type { EventLog } from './event-log';
 import type { SubscribeOptions } from './event-feed';
 import { matchesFilter, type RegistryEvent } from './registry-event';
@@ -13,6 +13,7 @@ const REPLAY_PAGE = 200;
  * end of the replay up to the feed's position; once live, it ends the subscription.
  */
 export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
+  private readonly queue: AsyncQueue<RegistryEvent>;
   private replayCursor: number;
   private replayPage: RegistryEvent[] = [];
   private replaying: boolean;
@@ -20,36 +21,32 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
   private liveFrom: number;
   private last: string | null = null;
 
-  static wants(options: SubscribeOptions, event: RegistryEvent): boolean {
-    return (
-      event.namespace !== null &&
-      options.readable(event.namespace) &&
-      matchesFilter(event, options.filter) &&
-      (options.after === null || Number(event.id) > options.after)
-    );
-  }
-
   constructor(
     private readonly log: EventLog,
-    private readonly queue: AsyncQueue<RegistryEvent>,
-    private readonly options: SubscribeOptions,
+    readonly options: SubscribeOptions,
+    private readonly bufferSize: number,
     private readonly feedPosition: () => number,
+    onClose: () => void,
   ) {
+    this.queue = new AsyncQueue(bufferSize, () => this.overflowed(), onClose);
     this.liveFrom = feedPosition();
     this.replayCursor = options.after ?? this.liveFrom;
     this.replaying = this.replayCursor < this.liveFrom;
   }
 
-  /** The live queue is full: the error that ends the subscription, or null to read on from the log. */
-  overflowed(bufferSize: number): RegqlError | null {
-    if (this.replaying) {
-      this.liveFrom = this.feedPosition();
-      return null;
-    }
-    return new RegqlError(
-      'SUBSCRIBER_TOO_SLOW',
-      `subscriber fell more than ${bufferSize} events behind; resume with after: ${this.last ?? this.options.after ?? this.liveFrom}`,
-    );
+  /** Called by the feed with every new event: queued live if the subscriber wants it. */
+  offer(event: RegistryEvent): void {
+    if (this.wants(event)) this.queue.push(event);
+  }
+
+  /** Ends the subscription at once with `err`. */
+  fail(err: Error): void {
+    this.queue.fail(err);
+  }
+
+  /** Ends the live queue (what it holds is still read); a replay in progress runs to its end. */
+  endLive(): void {
+    void this.queue.return();
   }
 
   async next(): Promise<IteratorResult<RegistryEvent>> {
@@ -79,6 +76,27 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
     return this;
   }
 
+  private wants(event: RegistryEvent): boolean {
+    return (
+      event.namespace !== null &&
+      this.options.readable(event.namespace) &&
+      matchesFilter(event, this.options.filter) &&
+      (this.options.after === null || Number(event.id) > this.options.after)
+    );
+  }
+
+  /** The live queue is full: the error that ends the subscription, or null to read on from the log. */
+  private overflowed(): RegqlError | null {
+    if (this.replaying) {
+      this.liveFrom = this.feedPosition();
+      return null;
+    }
+    return new RegqlError(
+      'SUBSCRIBER_TOO_SLOW',
+      `subscriber fell more than ${this.bufferSize} events behind; resume with after: ${this.last ?? this.options.after ?? this.liveFrom}`,
+    );
+  }
+
   private deliver(event: RegistryEvent): IteratorResult<RegistryEvent> {
     this.last = event.id;
     return { value: event, done: false };
@@ -102,9 +120,7 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
       limit: REPLAY_PAGE,
     });
     const end = this.liveFrom;
-    this.replayPage = page.filter(
-      (e) => Number(e.id) <= end && FeedSubscription.wants(this.options, e),
-    );
+    this.replayPage = page.filter((e) => Number(e.id) <= end && this.wants(e));
     this.replayCursor =
       page.length < REPLAY_PAGE ? end : Math.min(end, Number(page[page.length - 1].id));
   }

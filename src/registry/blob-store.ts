@@ -11,12 +11,7 @@ const sha256Pattern = /^sha256:[a-f0-9]{64}$/;
 
 export class UploadError extends Error {
   constructor(
-    readonly code:
-      | 'BLOB_UPLOAD_UNKNOWN'
-      | 'BLOB_UPLOAD_INVALID'
-      | 'DIGEST_INVALID'
-      | 'SIZE_INVALID'
-      | 'RANGE_INVALID',
+    readonly code: 'BLOB_UPLOAD_UNKNOWN' | 'DIGEST_INVALID' | 'SIZE_INVALID',
     message: string,
   ) {
     super(message);
@@ -99,12 +94,17 @@ export class BlobStore {
   }
 
   /**
-   * Appends a chunk, hashing as it streams. `expectedLength` (Content-Length) must match what
-   * arrives; on a short or long body, or a client that goes away, the chunk is cut off again.
+   * Appends a chunk to an upload of `start` bytes (its size as upload() told it), hashing as it
+   * streams. `expectedLength` (Content-Length) must match what arrives; on a short or long body,
+   * or a client that goes away, the chunk is cut off again.
    */
-  async append(id: string, body: Readable, expectedLength?: number): Promise<number> {
+  async append(
+    id: string,
+    start: number,
+    body: Readable,
+    expectedLength?: number,
+  ): Promise<number> {
     const file = join(this.uploadDir(id), 'data');
-    const start = (await stat(file)).size;
     const state = await this.hashState(id, start);
     let received = 0;
     try {

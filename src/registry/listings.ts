@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ALL_NAMESPACES } from '../auth/roles';
 import { OCI_INDEX } from '../oci/media-types';
 import { API_VERSION, type Access, type ApiContext } from './api-context';
 import { OciError } from './errors';
@@ -14,25 +15,16 @@ function pageParams(url: URL): { n: number; last: string | null } {
   return { n: Math.min(n, PAGE_MAX), last: url.searchParams.get('last') };
 }
 
-/** Answers the first `n` of `page`; an item past them means more follow, linked as the next page. */
-function sendPage(
-  res: ServerResponse,
-  path: string,
-  n: number,
-  page: string[],
-  body: (items: string[]) => object,
-): void {
-  const items = page.slice(0, n);
-  const next =
-    page.length > n
-      ? `${path}?${new URLSearchParams({ n: String(n), last: items[items.length - 1] })}`
-      : null;
-  const json = JSON.stringify(body(items));
+/** Answers one page, linking the next one when more follow. */
+function sendPage(res: ServerResponse, path: string, n: number, next: string | null, body: object) {
+  const json = JSON.stringify(body);
   res.writeHead(200, {
     ...API_VERSION,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(json),
-    ...(next && { link: `<${next}>; rel="next"` }),
+    ...(next && {
+      link: `<${path}?${new URLSearchParams({ n: String(n), last: next })}>; rel="next"`,
+    }),
   });
   res.end(json);
 }
@@ -46,8 +38,8 @@ export async function tags(
   const { n, last } = pageParams(url);
   if (!(await ctx.content.repositoryExists(name)))
     throw new OciError(404, 'NAME_UNKNOWN', `no repository ${name}`);
-  const page = n === 0 ? [] : await ctx.content.tags(name, n, last);
-  sendPage(res, `/v2/${name}/tags/list`, n, page, (items) => ({ name, tags: items }));
+  const { items, next } = await ctx.content.tags(name, n, last);
+  sendPage(res, `/v2/${name}/tags/list`, n, next, { name, tags: items.map((t) => t.tag) });
 }
 
 export async function catalog(
@@ -65,13 +57,13 @@ export async function catalog(
   const { identities, publicNamespaces } = ctx.deps;
   const identity = await identities.find(access.subject);
   const namespaces =
-    identity?.namespace === '*'
+    identity?.namespace === ALL_NAMESPACES
       ? null
       : identity
         ? [identity.namespace, ...publicNamespaces]
-        : [...publicNamespaces];
-  const page = n === 0 ? [] : await ctx.content.repositories(n, last, namespaces);
-  sendPage(res, '/v2/_catalog', n, page, (items) => ({ repositories: items }));
+        : publicNamespaces;
+  const { items, next } = await ctx.content.repositories(n, last, namespaces);
+  sendPage(res, '/v2/_catalog', n, next, { repositories: items });
 }
 
 export async function referrers(

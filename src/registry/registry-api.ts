@@ -64,11 +64,8 @@ function requireAccess(
   });
 }
 
-function toOciError(err: UploadError): OciError {
-  const status = err.code === 'BLOB_UPLOAD_UNKNOWN' ? 404 : 400;
-  const code = err.code === 'RANGE_INVALID' ? 'BLOB_UPLOAD_INVALID' : err.code;
-  return new OciError(status, code, err.message);
-}
+const toOciError = (err: UploadError) =>
+  new OciError(err.code === 'BLOB_UPLOAD_UNKNOWN' ? 404 : 400, err.code, err.message);
 
 /** The OCI Distribution v1.1 API on /v2, backed by the blob store and the SQL content store. */
 export function registryApi(deps: RegistryApiDeps) {

@@ -63,7 +63,7 @@ export async function startUpload(
     return void res.end();
   }
   try {
-    await ctx.deps.blobs.append(id, req, contentLength(req));
+    await ctx.deps.blobs.append(id, 0, req, contentLength(req));
     await finishUpload(ctx, res, name, id, digest);
   } catch (err) {
     await ctx.deps.blobs.cancel(id);
@@ -105,14 +105,15 @@ export async function continueUpload(
         },
       );
     }
-    const size = await ctx.deps.blobs.append(id, req, contentLength(req));
+    const size = await ctx.deps.blobs.append(id, state.size, req, contentLength(req));
     res.writeHead(202, uploadHeaders(name, id, size));
     return void res.end();
   }
   if (req.method === 'PUT') {
     const digest = url.searchParams.get('digest');
     if (!digest) throw new OciError(400, 'DIGEST_INVALID', 'PUT ends an upload and needs ?digest=');
-    if (contentLength(req) !== 0) await ctx.deps.blobs.append(id, req, contentLength(req));
+    const length = contentLength(req);
+    if (length !== 0) await ctx.deps.blobs.append(id, state.size, req, length);
     return finishUpload(ctx, res, name, id, digest);
   }
   throw new OciError(405, 'UNSUPPORTED', `${req.method} is not allowed on an upload`);

@@ -115,15 +115,15 @@ export function attachWebSocket(
         const isSubscription = document.definitions.some(
           (d) => d.kind === 'OperationDefinition' && d.operation === 'subscription',
         );
+        const contextValue = createContext(services, ctx.extra.identity ?? null, log);
         if (isSubscription) {
           openSubscriptions.add(`${ctx.extra.request.socket.remotePort}:${id}`);
           metrics.openSubscriptions.inc();
+          const nextPrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+          sendResultsDirectly(contextValue, (payloadJson) =>
+            ctx.extra.send(`${nextPrefix}${payloadJson}}`),
+          );
         }
-        const contextValue = createContext(services, ctx.extra.identity ?? null, log);
-        const nextPrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-        sendResultsDirectly(contextValue, (payloadJson) =>
-          ctx.extra.send(`${nextPrefix}${payloadJson}}`),
-        );
         return {
           schema,
           document,

@@ -2,6 +2,18 @@ import type { Db, RegistryManifestTable } from './database';
 
 export type StoredManifest = RegistryManifestTable;
 
+/** At most `n` items; `next` is the key to list after when more follow. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** Cuts a read of `n + 1` rows into a page: the extra row only tells that more follow. */
+function cut<T>(rows: T[], n: number, keyOf: (row: T) => string): Page<T> {
+  const items = rows.slice(0, n);
+  return { items, next: n > 0 && rows.length > n ? keyOf(items[n - 1]) : null };
+}
+
 /** The integrated registry's repositories, blob links, manifests and tags. Bytes live in the blob store. */
 export class RegistryContentStore {
   constructor(private readonly db: Db) {}
@@ -72,31 +84,21 @@ export class RegistryContentStore {
     }
   }
 
-  async manifest(repository: string, digest: string): Promise<StoredManifest | undefined> {
+  /** The manifest a tag or digest names in the repository, if any, in one read. */
+  async resolve(repository: string, reference: string): Promise<StoredManifest | undefined> {
+    const digest = reference.includes(':')
+      ? reference
+      : this.db
+          .selectFrom('registry_tags')
+          .select('digest')
+          .where('repository', '=', repository)
+          .where('tag', '=', reference);
     return this.db
       .selectFrom('registry_manifests')
       .selectAll()
       .where('repository', '=', repository)
       .where('digest', '=', digest)
       .executeTakeFirst();
-  }
-
-  /** The manifest a tag or digest names in the repository, if any. */
-  async resolve(repository: string, reference: string): Promise<StoredManifest | undefined> {
-    const digest = reference.includes(':')
-      ? reference
-      : await this.tagDigest(repository, reference);
-    return digest ? this.manifest(repository, digest) : undefined;
-  }
-
-  async tagDigest(repository: string, tag: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('registry_tags')
-      .select('digest')
-      .where('repository', '=', repository)
-      .where('tag', '=', tag)
-      .executeTakeFirst();
-    return row?.digest ?? null;
   }
 
   async setTag(repository: string, tag: string, digest: string): Promise<void> {
@@ -137,17 +139,12 @@ export class RegistryContentStore {
     return result.numDeletedRows > 0n;
   }
 
-  /** Tags in lexical order after `last`, one more than `n` to tell whether more follow. */
-  async tags(repository: string, n: number, last: string | null): Promise<string[]> {
-    return (await this.taggedDigests(repository, n, last)).map((r) => r.tag);
-  }
-
-  /** Tags with their digests, in lexical order after `last`, one more than `n`. */
-  async taggedDigests(
+  /** Tags with their digests, in lexical order after `last`. */
+  async tags(
     repository: string,
     n: number,
     last: string | null,
-  ): Promise<{ tag: string; digest: string; updatedAt: string }[]> {
+  ): Promise<Page<{ tag: string; digest: string; updatedAt: string }>> {
     const rows = await this.db
       .selectFrom('registry_tags')
       .select(['tag', 'digest', 'updated_at'])
@@ -156,7 +153,11 @@ export class RegistryContentStore {
       .orderBy('tag')
       .limit(n + 1)
       .execute();
-    return rows.map((r) => ({ tag: r.tag, digest: r.digest, updatedAt: r.updated_at }));
+    return cut(
+      rows.map((r) => ({ tag: r.tag, digest: r.digest, updatedAt: r.updated_at })),
+      n,
+      (r) => r.tag,
+    );
   }
 
   async repositoryExists(repository: string): Promise<boolean> {
@@ -181,12 +182,12 @@ export class RegistryContentStore {
   async repositories(
     n: number,
     last: string | null,
-    namespaces: string[] | null,
-  ): Promise<string[]> {
+    namespaces: readonly string[] | null,
+  ): Promise<Page<string>> {
     let query = this.db.selectFrom('registry_manifests').select('repository').distinct();
     if (last !== null) query = query.where('repository', '>', last);
     if (namespaces !== null) {
-      if (namespaces.length === 0) return [];
+      if (namespaces.length === 0) return { items: [], next: null };
       query = query.where((eb) =>
         eb.or(namespaces.map((ns) => eb('repository', 'like', `${ns}/%`))),
       );
@@ -195,7 +196,11 @@ export class RegistryContentStore {
       .orderBy('repository')
       .limit(n + 1)
       .execute();
-    return rows.map((r) => r.repository);
+    return cut(
+      rows.map((r) => r.repository),
+      n,
+      (name) => name,
+    );
   }
 
   async referrers(repository: string, subject: string): Promise<StoredManifest[]> {

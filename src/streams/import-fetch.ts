@@ -27,7 +27,6 @@ export async function fetchImport(
   streamPlatform: string | null,
   knownDigest?: string | null,
 ): Promise<Fetched> {
-  const none = { target, located: null, upstreamDigest: null, image: null };
   try {
     const located = await browser.locate(target.pullSpec);
     const credential = await browser.credential(namespace, located.registry, located.repository);
@@ -72,6 +71,6 @@ export async function fetchImport(
     };
   } catch (err) {
     if (!(err instanceof RegqlError)) throw err;
-    return { ...none, error: err };
+    return { target, located: null, upstreamDigest: null, image: null, error: err };
   }
 }

@@ -17,8 +17,6 @@ import { importTargets, type ImportRequest } from './import-targets';
 import { recordImage, tagUpdated } from './record-image';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
-export type { ImportRequest };
-
 export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
 
 export interface TagImportResult {
@@ -98,15 +96,11 @@ export class Importer {
         ? (await stores.status.current([stream.id])).get(stream.id)
         : undefined;
       const images = fetched.map((f) =>
-        this.preview(statuses?.get(f.target.tag)?.current ?? undefined, f),
+        this.preview(statuses?.get(f.target.tag)?.current ?? null, f),
       );
       return { stream, images, additionalTags, dryRun: true };
     }
-    const { outcome, changed } = await this.lock.run(
-      streamLockKey(request.namespace, request.stream),
-      () => inTransaction(this.db, (trx) => this.apply(trx, request, fetched)),
-    );
-    await this.announce(outcome.stream, changed);
+    const outcome = await this.commit(request, fetched);
     return { ...outcome, additionalTags, dryRun: false };
   }
 
@@ -125,26 +119,35 @@ export class Importer {
       stream.platform,
       spec.lastImportedDigest,
     );
-    const request = { namespace: stream.namespace, stream: stream.name };
-    const { outcome, changed } = await this.lock.run(
-      streamLockKey(stream.namespace, stream.name),
-      () => inTransaction(this.db, (trx) => this.apply(trx, request, [fetched])),
-    );
-    await this.announce(outcome.stream, changed);
+    const outcome = await this.commit({ namespace: stream.namespace, stream: stream.name }, [
+      fetched,
+    ]);
     return outcome.images[0]?.status ?? 'UNCHANGED';
   }
 
-  /** After the commit and outside the stream's lock: subscribers, then the aliases of changed tags. */
-  private async announce(stream: ImageStream | null, changed: string[]): Promise<void> {
-    this.announcer.appended();
-    if (stream && changed.length > 0) await this.aliases.propagate(stream, changed);
+  /**
+   * Records `fetched` under the stream's lock in one transaction; after the commit and outside
+   * the lock, tells subscribers (when an event was logged), then moves the aliases of changed tags.
+   */
+  private async commit(
+    request: Pick<ImportRequest, 'namespace' | 'stream'>,
+    fetched: Fetched[],
+  ): Promise<Omit<ImportOutcome, 'additionalTags' | 'dryRun'>> {
+    const { outcome, changed } = await this.lock.run(
+      streamLockKey(request.namespace, request.stream),
+      () => inTransaction(this.db, (trx) => this.apply(trx, request, fetched)),
+    );
+    // Only an unchanged tag logs no event (a failure logs IMPORT_FAILED).
+    if (outcome.images.some((i) => i.status !== 'UNCHANGED')) this.announcer.appended();
+    if (outcome.stream && changed.length > 0) await this.aliases.propagate(outcome.stream, changed);
+    return outcome;
   }
 
-  private preview(current: TagEvent | undefined, f: Fetched): TagImportResult {
+  private preview(current: TagEvent | null, f: Fetched): TagImportResult {
     if (f.error) return this.failed(f);
     const unchanged =
       current?.image === f.image!.digest ||
-      (current !== undefined && f.upstreamDigest === f.target.spec.lastImportedDigest);
+      (current !== null && f.upstreamDigest === f.target.spec.lastImportedDigest);
     return {
       tag: f.target.tag,
       status: unchanged ? 'UNCHANGED' : 'SUCCESS',

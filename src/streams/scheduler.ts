@@ -34,6 +34,9 @@ export class ImportScheduler {
   private refilledAt = Date.now();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perRegistry = new Map<string, number>();
+  private ticking = false;
+  private tickAgain = false;
+  private stopped = true;
 
   constructor(
     private readonly db: Db,
@@ -44,10 +47,6 @@ export class ImportScheduler {
   ) {
     this.tokens = settings.ratePerMinute;
   }
-
-  private ticking = false;
-  private tickAgain = false;
-  private stopped = true;
 
   start(): void {
     this.stopped = false;

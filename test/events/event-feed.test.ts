@@ -35,6 +35,13 @@ describe('event feed over the durable log', () => {
       pino({ level: 'silent' }),
     );
   const all = { filter: {}, readable: () => true, tokenId: 'tok-a' };
+  const append = (draft: Parameters<typeof logEvent>[1]) => logEvent({ feed, eventLog }, draft);
+  /** Replaces the started feed with one of other settings. */
+  const reopen = async (bufferSize?: number, pollMs?: number) => {
+    await feed.stop();
+    feed = open(bufferSize, pollMs);
+    await feed.start();
+  };
 
   beforeEach(async () => {
     store = await openStore(mkdtempSync(join(tmpdir(), 'regql-feed-')));
@@ -48,11 +55,10 @@ describe('event feed over the durable log', () => {
   });
 
   it('gives strictly increasing ids and delivers in log order to each subscriber that accepts the event', async () => {
-    const services = { feed, eventLog };
     const everything = feed.subscribe({ ...all, after: null });
     const onlyA = feed.subscribe({ ...all, after: null, readable: (ns) => ns === 'a' });
     const logged: RegistryEvent[] = [];
-    for (const namespace of ['a', 'b', 'a']) logged.push(await logEvent(services, { namespace }));
+    for (const namespace of ['a', 'b', 'a']) logged.push(await append({ namespace }));
     expect(logged.map((e) => Number(e.id))).toEqual([0, 1, 2].map((i) => Number(logged[0].id) + i));
     expect((await take(everything, 3)).map((e) => e.id)).toEqual(logged.map((e) => e.id));
     expect((await take(onlyA, 2)).map((e) => e.id)).toEqual([logged[0].id, logged[2].id]);
@@ -62,14 +68,12 @@ describe('event feed over the durable log', () => {
   });
 
   it('replays the log after an id, then continues live, with no gap and no duplicate under concurrent appends', async () => {
-    const services = { feed, eventLog };
     const before: RegistryEvent[] = [];
-    for (let i = 0; i < 450; i++)
-      before.push(await logEvent(services, { namespace: 'a', tag: `t${i}` }));
+    for (let i = 0; i < 450; i++) before.push(await append({ namespace: 'a', tag: `t${i}` }));
     const resumeAfter = Number(before[49].id);
     const resumed = feed.subscribe({ ...all, after: resumeAfter });
     const writing = (async () => {
-      for (let i = 0; i < 300; i++) await logEvent(services, { namespace: 'a', tag: `live${i}` });
+      for (let i = 0; i < 300; i++) await append({ namespace: 'a', tag: `live${i}` });
     })();
     const got = await take(resumed, 400 + 300);
     await writing;
@@ -82,11 +86,10 @@ describe('event feed over the durable log', () => {
   });
 
   it('replays only the events the subscriber may read and asked for', async () => {
-    const services = { feed, eventLog };
-    const start = await logEvent(services, { namespace: 'a' });
-    await logEvent(services, { namespace: 'b' });
-    const wanted = await logEvent(services, { namespace: 'a', type: 'IMAGE_PUSHED' });
-    await logEvent(services, { namespace: 'a', type: 'IMPORT_FAILED' });
+    const start = await append({ namespace: 'a' });
+    await append({ namespace: 'b' });
+    const wanted = await append({ namespace: 'a', type: 'IMAGE_PUSHED' });
+    await append({ namespace: 'a', type: 'IMPORT_FAILED' });
     const sub = feed.subscribe({
       ...all,
       after: Number(start.id),
@@ -94,23 +97,20 @@ describe('event feed over the durable log', () => {
       filter: { types: ['IMAGE_PUSHED'] },
     });
     expect((await sub.next()).value.id).toBe(wanted.id);
-    const live = await logEvent(services, { namespace: 'a', type: 'IMAGE_PUSHED' });
+    const live = await append({ namespace: 'a', type: 'IMAGE_PUSHED' });
     expect((await sub.next()).value.id).toBe(live.id);
     await sub.return!();
   });
 
   it('keeps replaying from the log when live events overflow the buffer during a long replay', async () => {
-    await feed.stop();
-    feed = open(3);
-    await feed.start();
-    const services = { feed, eventLog };
+    await reopen(3);
     const before: RegistryEvent[] = [];
-    for (let i = 0; i < 500; i++) before.push(await logEvent(services, { namespace: 'a' }));
+    for (let i = 0; i < 500; i++) before.push(await append({ namespace: 'a' }));
     await feed.caughtUp();
     const sub = feed.subscribe({ ...all, after: Number(before[0].id) });
     const got = await take(sub, 10);
     const live: RegistryEvent[] = [];
-    for (let i = 0; i < 50; i++) live.push(await logEvent(services, { namespace: 'a' }));
+    for (let i = 0; i < 50; i++) live.push(await append({ namespace: 'a' }));
     await new Promise((resolve) => setImmediate(resolve));
     got.push(...(await take(sub, 499 + 50 - 10)));
     expect(got.map((e) => e.id)).toEqual([...before.slice(1), ...live].map((e) => e.id));
@@ -119,13 +119,10 @@ describe('event feed over the durable log', () => {
   });
 
   it('stops a replay that the retention prune overtakes instead of skipping events', async () => {
-    const services = { feed, eventLog };
     const old: RegistryEvent[] = [];
     for (let i = 0; i < 450; i++)
-      old.push(
-        await logEvent(services, { namespace: 'a', occurredAt: '2020-01-01T00:00:00.000Z' }),
-      );
-    await logEvent(services, { namespace: 'a' });
+      old.push(await append({ namespace: 'a', occurredAt: '2020-01-01T00:00:00.000Z' }));
+    await append({ namespace: 'a' });
     await feed.caughtUp();
     const sub = feed.subscribe({ ...all, after: Number(old[0].id) });
     expect((await take(sub, 10)).map((e) => e.id)).toEqual(old.slice(1, 11).map((e) => e.id));
@@ -135,17 +132,14 @@ describe('event feed over the durable log', () => {
   });
 
   it('ends a subscriber that falls behind with an error naming the last delivered id, without holding others', async () => {
-    await feed.stop();
-    feed = open(3);
-    await feed.start();
-    const services = { feed, eventLog };
+    await reopen(3);
     const slow = feed.subscribe({ ...all, after: null });
     const fast = feed.subscribe({ ...all, after: null });
-    const first = await logEvent(services, { namespace: 'a' });
+    const first = await append({ namespace: 'a' });
     expect((await slow.next()).value.id).toBe(first.id);
     expect((await fast.next()).value.id).toBe(first.id);
     for (let i = 0; i < 5; i++) {
-      const e = await logEvent(services, { namespace: 'a' });
+      const e = await append({ namespace: 'a' });
       expect((await fast.next()).value.id).toBe(e.id);
     }
     await expect(slow.next()).rejects.toMatchObject({
@@ -165,9 +159,7 @@ describe('event feed over the durable log', () => {
   });
 
   it('ends the subscriptions of a token that no longer exists even without a signal', async () => {
-    await feed.stop();
-    feed = open(1000, 50);
-    await feed.start();
+    await reopen(1000, 50);
     const sub = feed.subscribe({ ...all, tokenId: 'gone', after: null });
     const kept = feed.subscribe({ ...all, after: null });
     await expect(sub.next()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
@@ -176,17 +168,14 @@ describe('event feed over the durable log', () => {
   });
 
   it('refuses to resume before the retention horizon instead of skipping events silently', async () => {
-    const services = { feed, eventLog };
-    const old = await logEvent(services, {
+    const old = await append({
       namespace: 'a',
       occurredAt: '2020-01-01T00:00:00.000Z',
     });
-    const kept = await logEvent(services, { namespace: 'a' });
+    const kept = await append({ namespace: 'a' });
     expect(await eventLog.prune('2021-01-01T00:00:00.000Z')).toBe(1);
     expect(await eventLog.prunedThrough()).toBe(Number(old.id));
-    await feed.stop();
-    feed = open();
-    await feed.start();
+    await reopen();
     const fromOld = feed.subscribe({ ...all, after: Number(old.id) });
     expect((await fromOld.next()).value.id).toBe(kept.id);
     const tooOld = feed.subscribe({ ...all, after: Number(old.id) - 1 });
@@ -196,10 +185,9 @@ describe('event feed over the durable log', () => {
   });
 
   it('prunes by position, so an event with an odd timestamp takes no newer event with it', async () => {
-    const services = { feed, eventLog };
-    const fresh = await logEvent(services, { namespace: 'a' });
-    await logEvent(services, { namespace: 'a', occurredAt: '1970-01-01T00:00:00.000Z' });
-    await logEvent(services, { namespace: 'a' });
+    const fresh = await append({ namespace: 'a' });
+    await append({ namespace: 'a', occurredAt: '1970-01-01T00:00:00.000Z' });
+    await append({ namespace: 'a' });
     expect(await eventLog.prune(new Date(Date.now() - 86_400_000).toISOString())).toBe(0);
     const all3 = await eventLog.read({ after: 0, readable: null, filter: {}, limit: 10 });
     expect(all3).toHaveLength(3);
@@ -207,13 +195,12 @@ describe('event feed over the durable log', () => {
   });
 
   it('never reuses an id, even after the newest events are pruned', async () => {
-    const services = { feed, eventLog };
-    const last = await logEvent(services, {
+    const last = await append({
       namespace: 'a',
       occurredAt: '2020-01-01T00:00:00.000Z',
     });
     await eventLog.prune('2021-01-01T00:00:00.000Z');
-    const next = await logEvent(services, { namespace: 'a' });
+    const next = await append({ namespace: 'a' });
     expect(Number(next.id)).toBeGreaterThan(Number(last.id));
   });
 });

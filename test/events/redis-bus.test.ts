@@ -1,10 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createClient } from '@redis/client';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import pino from 'pino';
 import type { BusSignal } from '../../src/events/event-bus';
 import { REDIS_EVENT_CHANNEL, RedisEventBus } from '../../src/events/redis-event-bus';
@@ -18,20 +15,14 @@ import { runCli, type CliProcess } from '../helpers/cli';
 import { eventually } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { startRedis, type RedisServer } from '../helpers/redis';
-import { ADMIN_TOKEN, type GraphQLResponse } from '../helpers/server';
+import { ADMIN_TOKEN, gqlAt, lineSink } from '../helpers/server';
 import { basicAuth } from '../helpers/basic-auth';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 import { watchEvents, type EventWatch } from '../helpers/watch-events';
 
 function captureLogs(): { log: pino.Logger; lines: string[] } {
   const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug' }, sink), lines };
+  return { log: pino({ level: 'debug' }, lineSink(lines)), lines };
 }
 
 function record(bus: RedisEventBus): BusSignal[] {
@@ -147,20 +138,6 @@ describe('RedisEventBus on a real redis-server', () => {
   });
 });
 
-async function gql<T, V extends Record<string, unknown>>(
-  url: string,
-  doc: TypedDocumentNode<T, V>,
-  variables: V,
-  token = ADMIN_TOKEN,
-): Promise<GraphQLResponse<T>> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return { status: res.status, ...((await res.json()) as object) };
-}
-
 describe('two regql processes sharing one store and one redis', () => {
   const password = 'redis-pass-7f3a9c';
   let redis: RedisServer;
@@ -173,9 +150,9 @@ describe('two regql processes sharing one store and one redis', () => {
   const push = (url: string, stream: string, tag: string) =>
     pushSyntheticImage(url, `team-a/${stream}`, tag, { authorization: basicAuth('ci', editor) });
   const token = async (namespace: string, role: 'EDITOR' | 'VIEWER') =>
-    (await gql(a, CreateTokenDocument, { input: { namespace, role } })).data!.createToken;
+    (await gqlAt(a, CreateTokenDocument, { input: { namespace, role } })).data!.createToken;
   const logged = async () =>
-    (await gql(a, EventsDocument, { namespace: 'team-a', first: 500 })).data!.events.edges.map(
+    (await gqlAt(a, EventsDocument, { namespace: 'team-a', first: 500 })).data!.events.edges.map(
       (e) => e.node,
     );
 
@@ -266,7 +243,7 @@ describe('two regql processes sharing one store and one redis', () => {
 
   it('ends a subscription on one process when its token is revoked on the other, and that process refuses the token', async () => {
     const viewer = await token('team-a', 'VIEWER');
-    expect((await gql(b, ViewerDocument, {}, viewer.token)).data?.viewer?.role).toBe('VIEWER');
+    expect((await gqlAt(b, ViewerDocument, {}, viewer.token)).data?.viewer?.role).toBe('VIEWER');
     const atB = watchEvents(b, viewer.token, {
       namespace: 'team-a',
       after: (await logged()).at(-1)!.id,
@@ -275,7 +252,7 @@ describe('two regql processes sharing one store and one redis', () => {
     await push(a, 'revoke', 'r1');
     await eventually(() => atB.events.length === 2, 'the subscription on B to be live', 5000);
 
-    expect((await gql(a, RevokeTokenDocument, { id: viewer.id })).data).toEqual({
+    expect((await gqlAt(a, RevokeTokenDocument, { id: viewer.id })).data).toEqual({
       revokeToken: true,
     });
     await eventually(() => atB.errors.length === 1, 'the subscription on B to end', 5000);
@@ -284,7 +261,7 @@ describe('two regql processes sharing one store and one redis', () => {
     await push(a, 'revoke', 'after');
     await new Promise((r) => setTimeout(r, 300));
     expect(atB.events).toHaveLength(delivered);
-    const refused = await gql(b, ViewerDocument, {}, viewer.token);
+    const refused = await gqlAt(b, ViewerDocument, {}, viewer.token);
     expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 

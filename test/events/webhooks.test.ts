@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OCI_MANIFEST } from '../../src/oci/media-types';
 import {
   AddRegistryDocument,
   CreateWebhookReceiverDocument,
@@ -44,7 +45,7 @@ describe('inbound registry webhooks', () => {
         timestamp: new Date().toISOString(),
         action,
         target: {
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          mediaType: OCI_MANIFEST,
           digest: target.digest,
           size: 400,
           length: 400,
@@ -138,7 +139,7 @@ describe('inbound registry webhooks', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const moved = await fetch(`${quiet.url}/v2/team/lag/manifests/v1`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+        headers: { 'content-type': OCI_MANIFEST },
         body: next.manifest,
       });
       expect(moved.status).toBe(201);

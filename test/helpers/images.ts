@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,17 @@ export async function skopeo(args: string[]): Promise<string> {
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
+}
+
+/** Where an OCI layout keeps the blob (or manifest) with this sha256 digest. */
+export const layoutBlobPath = (layout: string, digest: string): string =>
+  join(layout, 'blobs', 'sha256', digest.slice('sha256:'.length));
+
+/** The sha256 digest of a file, read as a stream. */
+export async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 const credsArg = (flag: string, creds?: Credentials) =>

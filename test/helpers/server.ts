@@ -42,16 +42,46 @@ export interface TestServerOptions {
   dataDir?: string;
 }
 
+/** A stream that keeps every line written to it (a logger's output) in `lines`. */
+export function lineSink(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+}
+
+async function post(
+  url: string,
+  body: unknown,
+  token: string | null | undefined,
+): Promise<GraphQLResponse<unknown>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== null) headers.authorization = `Bearer ${token ?? ADMIN_TOKEN}`;
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+
+/** One operation on the server at `url`, as the admin unless `token` is given (null: none). */
+export function gqlAt<T, V extends Record<string, unknown>>(
+  url: string,
+  doc: TypedDocumentNode<T, V>,
+  variables: V,
+  token?: string | null,
+): Promise<GraphQLResponse<T>> {
+  return post(url, { query: print(doc), variables }, token) as Promise<GraphQLResponse<T>>;
+}
+
 /** Starts the real server on an ephemeral loopback port with a throwaway data directory. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'regql-test-'));
   const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const sink = lineSink(logs);
   const config = loadConfig({
     file: options.configFile,
     env: {
@@ -65,20 +95,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const start = () => startApp(config, pino({ level: config.logLevel }, sink));
   let app = await start();
 
-  const post = async (
-    body: unknown,
-    token: string | null | undefined,
-  ): Promise<GraphQLResponse<unknown>> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token !== null) headers.authorization = `Bearer ${token ?? ADMIN_TOKEN}`;
-    const res = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, ...((await res.json()) as object) };
-  };
-
   return {
     get app() {
       return app;
@@ -88,8 +104,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     dataDir,
     logs,
-    gql: (doc, variables, token) => post({ query: print(doc), variables }, token) as never,
-    raw: (query, variables, token) => post({ query, variables }, token),
+    gql: (doc, variables, token) => gqlAt(app.url, doc, variables, token),
+    raw: (query, variables, token) => post(app.url, { query, variables }, token),
     restart: async () => {
       await app.close();
       app = await start();

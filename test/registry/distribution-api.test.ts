@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTokenDocument } from '../generated/graphql';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
+import { sha256Digest } from '../../src/oci/digest';
 import {
-  ACCEPT_ALL,
-  DOCKER_LIST,
   DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_SCHEMA1_SIGNED,
+  manifestAccept,
   OCI_INDEX,
   OCI_MANIFEST,
-  parseChallenge,
-  rawRequest,
-  RegistryClient,
-  sha256,
-} from './distribution-client';
+} from '../../src/oci/media-types';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
+import { parseChallenge, rawRequest, RegistryClient } from './distribution-client';
 
 /** A manifest list or index of two children, amd64 then arm64. */
 const indexOf = (
@@ -101,7 +100,7 @@ describe('the integrated registry over the raw Distribution API', () => {
   describe('blob uploads', () => {
     it('takes a monolithic upload and serves the blob by GET and HEAD', async () => {
       const data = randomBytes(3000);
-      const digest = sha256(data);
+      const digest = sha256Digest(data);
       const put = await editor.request('POST', `/v2/team-a/mono/blobs/uploads/?digest=${digest}`, {
         body: data,
         headers: { 'content-type': 'application/octet-stream' },
@@ -165,7 +164,7 @@ describe('the integrated registry over the raw Distribution API', () => {
       expect(second.status).toBe(202);
       expect(second.headers.range).toBe('0-7999');
 
-      const digest = sha256(data);
+      const digest = sha256Digest(data);
       const done = await editor.request('PUT', `${location}?digest=${digest}`, {
         body: data.subarray(8000),
         headers: { 'content-type': 'application/octet-stream' },
@@ -224,7 +223,7 @@ describe('the integrated registry over the raw Distribution API', () => {
         headers: { 'content-range': '20000-49999' },
       });
       expect(rest.status).toBe(202);
-      const digest = sha256(data);
+      const digest = sha256Digest(data);
       const done = await editor.request('PUT', `${location}?digest=${digest}`);
       expect(done.status).toBe(201);
       const get = await editor.get(`/v2/team-a/restart/blobs/${digest}`);
@@ -247,7 +246,7 @@ describe('the integrated registry over the raw Distribution API', () => {
       expect(mounted.headers['docker-content-digest']).toBe(digest);
       expect((await c.get(`/v2/team-a/target/blobs/${digest}`)).body.equals(data)).toBe(true);
 
-      const absent = sha256(randomBytes(10));
+      const absent = sha256Digest(randomBytes(10));
       const fallback = await c.request(
         'POST',
         `/v2/team-a/target/blobs/uploads/?mount=${absent}&from=team-a/source`,
@@ -300,14 +299,14 @@ describe('the integrated registry over the raw Distribution API', () => {
 
       for (const reference of ['v1', image.digest]) {
         const get = await editor.get(`/v2/team-a/oci/manifests/${reference}`, {
-          accept: ACCEPT_ALL,
+          accept: manifestAccept,
         });
         expect(get.status).toBe(200);
         expect(get.body.equals(image.bytes)).toBe(true);
         expect(get.headers['content-type']).toBe(OCI_MANIFEST);
         expect(get.headers['docker-content-digest']).toBe(image.digest);
         const head = await editor.request('HEAD', `/v2/team-a/oci/manifests/${reference}`, {
-          headers: { accept: ACCEPT_ALL },
+          headers: { accept: manifestAccept },
         });
         expect(head.status).toBe(200);
         expect(head.body.length).toBe(0);
@@ -375,7 +374,7 @@ describe('the integrated registry over the raw Distribution API', () => {
           (await editor.putManifest('team-a/multi', `docker-${i}`, m.bytes, DOCKER_MANIFEST))
             .status,
         ).toBe(201);
-      const list = indexOf(DOCKER_LIST, DOCKER_MANIFEST, docker);
+      const list = indexOf(DOCKER_MANIFEST_LIST, DOCKER_MANIFEST, docker);
       const oci = [
         await editor.imageManifest('team-a/multi'),
         await editor.imageManifest('team-a/multi'),
@@ -386,18 +385,22 @@ describe('the integrated registry over the raw Distribution API', () => {
         ).toBe(201);
       const index = indexOf(OCI_INDEX, OCI_MANIFEST, oci);
       for (const [tag, bytes, type] of [
-        ['list', list, DOCKER_LIST],
+        ['list', list, DOCKER_MANIFEST_LIST],
         ['index', index, OCI_INDEX],
       ] as const) {
         const put = await editor.putManifest('team-a/multi', tag, bytes, type);
         expect(put.status).toBe(201);
-        expect(put.headers['docker-content-digest']).toBe(sha256(bytes));
-        const get = await editor.get(`/v2/team-a/multi/manifests/${tag}`, { accept: ACCEPT_ALL });
+        expect(put.headers['docker-content-digest']).toBe(sha256Digest(bytes));
+        const get = await editor.get(`/v2/team-a/multi/manifests/${tag}`, {
+          accept: manifestAccept,
+        });
         expect(get.body.equals(bytes)).toBe(true);
         expect(get.headers['content-type']).toBe(type);
-        expect(get.headers['docker-content-digest']).toBe(sha256(bytes));
+        expect(get.headers['docker-content-digest']).toBe(sha256Digest(bytes));
       }
-      const get = await editor.get('/v2/team-a/multi/manifests/docker-0', { accept: ACCEPT_ALL });
+      const get = await editor.get('/v2/team-a/multi/manifests/docker-0', {
+        accept: manifestAccept,
+      });
       expect(get.headers['content-type']).toBe(DOCKER_MANIFEST);
       expect(get.body.equals(docker[0].bytes)).toBe(true);
     });
@@ -410,7 +413,7 @@ describe('the integrated registry over the raw Distribution API', () => {
       expect((await editor.get('/v2/team-a/lacking/manifests/v1')).status).toBe(404);
       expect((await editor.get(`/v2/team-a/lacking/manifests/${image.digest}`)).status).toBe(404);
 
-      const wrong = sha256('something else');
+      const wrong = sha256Digest('something else');
       const mismatch = await editor.putManifest(
         'team-a/other-repo',
         wrong,
@@ -435,7 +438,7 @@ describe('the integrated registry over the raw Distribution API', () => {
         'team-a/other-repo',
         'v1',
         Buffer.from('{"schemaVersion":1,"name":"x","tag":"v1","fsLayers":[]}'),
-        'application/vnd.docker.distribution.manifest.v1+prettyjws',
+        DOCKER_SCHEMA1_SIGNED,
       );
       expect(schema1.status).toBe(400);
       expect(schema1.code()).toBe('UNSUPPORTED');
@@ -575,7 +578,7 @@ describe('the integrated registry over the raw Distribution API', () => {
         filtered.json<{ manifests: { digest: string }[] }>().manifests.map((m) => m.digest),
       ).toEqual([sbom.digest]);
 
-      const none = await viewer.get(`/v2/team-a/signed/referrers/${sha256('nothing')}`);
+      const none = await viewer.get(`/v2/team-a/signed/referrers/${sha256Digest('nothing')}`);
       expect(none.status).toBe(200);
       expect(none.json()).toMatchObject({ schemaVersion: 2, manifests: [] });
       const bad = await viewer.get('/v2/team-a/signed/referrers/sha256:nothex');
@@ -586,7 +589,7 @@ describe('the integrated registry over the raw Distribution API', () => {
   describe('bad digests', () => {
     it('refuses a monolithic upload whose bytes do not hash to its digest, and stores nothing', async () => {
       const data = randomBytes(2000);
-      const claimed = sha256(randomBytes(2000));
+      const claimed = sha256Digest(randomBytes(2000));
       const answer = await editor.request(
         'POST',
         `/v2/team-a/baddigest/blobs/uploads/?digest=${claimed}`,
@@ -594,7 +597,7 @@ describe('the integrated registry over the raw Distribution API', () => {
       );
       expect(answer.status).toBe(400);
       expect(answer.code()).toBe('DIGEST_INVALID');
-      for (const digest of [claimed, sha256(data)])
+      for (const digest of [claimed, sha256Digest(data)])
         expect((await editor.request('HEAD', `/v2/team-a/baddigest/blobs/${digest}`)).status).toBe(
           404,
         );
@@ -612,7 +615,7 @@ describe('the integrated registry over the raw Distribution API', () => {
       const start = await editor.request('POST', '/v2/team-a/baddigest/blobs/uploads/');
       const location = String(start.headers.location);
       await editor.request('PATCH', location, { body: data });
-      const wrong = sha256('wrong');
+      const wrong = sha256Digest('wrong');
       const answer = await editor.request('PUT', `${location}?digest=${wrong}`);
       expect(answer.status).toBe(400);
       expect(answer.code()).toBe('DIGEST_INVALID');
@@ -620,11 +623,11 @@ describe('the integrated registry over the raw Distribution API', () => {
         404,
       );
       expect(
-        (await editor.request('HEAD', `/v2/team-a/baddigest/blobs/${sha256(data)}`)).status,
+        (await editor.request('HEAD', `/v2/team-a/baddigest/blobs/${sha256Digest(data)}`)).status,
       ).toBe(404);
       const missing = await editor.request('PUT', location);
       expect(missing.status).toBe(400);
-      const right = await editor.request('PUT', `${location}?digest=${sha256(data)}`);
+      const right = await editor.request('PUT', `${location}?digest=${sha256Digest(data)}`);
       expect(right.status).toBe(201);
     });
   });

@@ -1,21 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { sha256Digest } from '../../src/oci/digest';
+import { DOCKER_MANIFEST, OCI_MANIFEST } from '../../src/oci/media-types';
 import { basicAuth } from '../helpers/basic-auth';
 
-export const sha256 = (data: Buffer | string): string =>
-  `sha256:${createHash('sha256').update(data).digest('hex')}`;
-
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
-export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-export const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-export const ACCEPT_ALL = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST].join(', ');
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
+const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 
 export interface Reply {
   status: number;
@@ -223,7 +217,7 @@ export class RegistryClient {
 
   /** Monolithic upload (POST ?digest=); returns the digest. */
   async pushBlob(repository: string, data: Buffer): Promise<string> {
-    const digest = sha256(data);
+    const digest = sha256Digest(data);
     const answer = await this.request('POST', `/v2/${repository}/blobs/uploads/?digest=${digest}`, {
       body: data,
       headers: { 'content-type': 'application/octet-stream' },
@@ -288,6 +282,6 @@ export class RegistryClient {
         3,
       ),
     );
-    return { bytes, digest: sha256(bytes), mediaType, layer, config };
+    return { bytes, digest: sha256Digest(bytes), mediaType, layer, config };
   }
 }

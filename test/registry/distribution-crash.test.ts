@@ -1,25 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256Digest } from '../../src/oci/digest';
+import { OCI_MANIFEST } from '../../src/oci/media-types';
 import { runCli, type CliProcess } from '../helpers/cli';
+import { fileDigest } from '../helpers/images';
 import { waitUntil } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
-import {
-  OCI_MANIFEST,
-  openChunk,
-  RegistryClient,
-  sha256,
-  uploadDataFile,
-} from './distribution-client';
+import { openChunk, RegistryClient, uploadDataFile } from './distribution-client';
 
 const MiB = 1024 * 1024;
-
-async function fileDigest(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
-}
 
 function blobFiles(dataDir: string): { digest: string; path: string }[] {
   const base = join(dataDir, 'registry', 'blobs', 'sha256');
@@ -66,7 +57,7 @@ describe('a registry process killed with SIGKILL mid-upload', () => {
     );
 
     const data = randomBytes(48 * MiB);
-    const digest = sha256(data);
+    const digest = sha256Digest(data);
     const start = await before.request('POST', '/v2/team-a/crash/blobs/uploads/');
     expect(start.status).toBe(202);
     const location = String(start.headers.location);

@@ -2,18 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Digest } from '../../src/oci/digest';
+import { manifestAccept, OCI_MANIFEST } from '../../src/oci/media-types';
 import { CreateTokenDocument } from '../generated/graphql';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
-import { buildImage, skopeoCopy } from '../helpers/images';
+import { buildImage, layoutBlobPath, skopeoCopy } from '../helpers/images';
 import { waitUntil } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 import {
-  ACCEPT_ALL,
-  OCI_MANIFEST,
   openChunk,
   rawRequest,
   RegistryClient,
-  sha256,
   socketRequest,
   uploadDataFile,
 } from './distribution-client';
@@ -56,7 +55,7 @@ describe('the integrated registry against bad input and misbehaving clients', ()
     );
 
   describe('names', () => {
-    const digest = sha256('x');
+    const digest = sha256Digest('x');
     it.each([
       ['upper case', '/v2/Team-A/app/manifests/v1'],
       ['one component', '/v2/app/manifests/v1'],
@@ -118,13 +117,15 @@ describe('the integrated registry against bad input and misbehaving clients', ()
       });
       expect(streamed).toBe(413);
       expect((await editor.get('/v2/team-a/big/manifests/huge')).status).toBe(404);
-      expect((await editor.get(`/v2/team-a/big/manifests/${sha256(bytes)}`)).status).toBe(404);
+      expect((await editor.get(`/v2/team-a/big/manifests/${sha256Digest(bytes)}`)).status).toBe(
+        404,
+      );
       expect((await rawRequest(server.url, 'GET', '/healthz')).status).toBe(200);
     });
 
     it('stores nothing from a body shorter than its Content-Length', async () => {
       const data = randomBytes(1000);
-      const digest = sha256(data);
+      const digest = sha256Digest(data);
       const before = uploadsIn(server.dataDir).length;
       await socketRequest(
         server.url,
@@ -162,7 +163,7 @@ describe('the integrated registry against bad input and misbehaving clients', ()
 
     it('stores nothing from a body longer than its Content-Length', async () => {
       const data = randomBytes(1000);
-      const digest = sha256(data);
+      const digest = sha256Digest(data);
       const before = uploadsIn(server.dataDir).length;
       const answer = await socketRequest(
         server.url,
@@ -175,8 +176,12 @@ describe('the integrated registry against bad input and misbehaving clients', ()
       await uploadsBackTo(before);
       expect((await editor.request('HEAD', `/v2/team-a/sizes/blobs/${digest}`)).status).toBe(404);
       expect(
-        (await editor.request('HEAD', `/v2/team-a/sizes/blobs/${sha256(data.subarray(0, 600))}`))
-          .status,
+        (
+          await editor.request(
+            'HEAD',
+            `/v2/team-a/sizes/blobs/${sha256Digest(data.subarray(0, 600))}`,
+          )
+        ).status,
       ).toBe(404);
     });
 
@@ -184,7 +189,7 @@ describe('the integrated registry against bad input and misbehaving clients', ()
       const before = new Set(uploadsIn(server.dataDir));
       const bad = await editor.request(
         'POST',
-        `/v2/team-a/sizes/blobs/uploads/?digest=${sha256('other')}`,
+        `/v2/team-a/sizes/blobs/uploads/?digest=${sha256Digest('other')}`,
         { body: randomBytes(100) },
       );
       expect(bad.code()).toBe('DIGEST_INVALID');
@@ -221,7 +226,7 @@ describe('the integrated registry against bad input and misbehaving clients', ()
       await waitUntil(async () => openFiles() <= before, 'the blob files to be closed', 5000);
       const whole = await editor.get(`/v2/team-a/big/blobs/${digest}`);
       expect(whole.status).toBe(200);
-      expect(sha256(whole.body)).toBe(digest);
+      expect(sha256Digest(whole.body)).toBe(digest);
     });
   });
 
@@ -259,7 +264,7 @@ describe('the integrated registry against bad input and misbehaving clients', ()
       });
       expect(resumed.status).toBe(202);
       expect(resumed.headers.range).toBe(`0-${data.length - 1}`);
-      const digest = sha256(data);
+      const digest = sha256Digest(data);
       expect((await editor.request('PUT', `${location}?digest=${digest}`)).status).toBe(201);
       expect((await editor.get(`/v2/team-a/drop/blobs/${digest}`)).body.equals(data)).toBe(true);
     });
@@ -286,7 +291,7 @@ describe('anonymous pulls', () => {
     );
 
     const anonymous = new RegistryClient(() => server.url, null);
-    const manifest = await anonymous.get('/v2/pub/app/manifests/v1', { accept: ACCEPT_ALL });
+    const manifest = await anonymous.get('/v2/pub/app/manifests/v1', { accept: manifestAccept });
     expect(manifest.status).toBe(200);
     expect(manifest.body.equals(pub.bytes)).toBe(true);
     expect((await anonymous.get(`/v2/pub/app/blobs/${pub.layer}`)).status).toBe(200);
@@ -338,17 +343,15 @@ describe('a copy through a real docker-registry and back', () => {
     });
     const regql = new RegistryClient(() => server.url, ADMIN_TOKEN);
     const fromDocker = async (path: string) =>
-      rawRequest(docker.url, 'GET', path, { headers: { accept: ACCEPT_ALL } });
+      rawRequest(docker.url, 'GET', path, { headers: { accept: manifestAccept } });
 
     const original = await fromDocker('/v2/src/app/manifests/v1');
-    const stored = await regql.get('/v2/team-a/app/manifests/v1', { accept: ACCEPT_ALL });
+    const stored = await regql.get('/v2/team-a/app/manifests/v1', { accept: manifestAccept });
     const back = await fromDocker('/v2/back/app/manifests/v1');
     expect(original.status).toBe(200);
     expect(stored.status).toBe(200);
     expect(back.status).toBe(200);
-    const local = readFileSync(
-      join(image.layout, 'blobs', 'sha256', image.descriptor.digest.slice(7)),
-    );
+    const local = readFileSync(layoutBlobPath(image.layout, image.descriptor.digest));
     expect(original.body.equals(local)).toBe(true);
     expect(stored.body.equals(original.body)).toBe(true);
     expect(back.body.equals(original.body)).toBe(true);
@@ -361,7 +364,7 @@ describe('a copy through a real docker-registry and back', () => {
       const a = await fromDocker(`/v2/src/app/blobs/${digest}`);
       const b = await regql.get(`/v2/team-a/app/blobs/${digest}`);
       const c = await fromDocker(`/v2/back/app/blobs/${digest}`);
-      expect(sha256(a.body)).toBe(digest);
+      expect(sha256Digest(a.body)).toBe(digest);
       expect(b.body.equals(a.body)).toBe(true);
       expect(c.body.equals(a.body)).toBe(true);
     }

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { CreateTokenDocument, StreamTagDocument } from '../generated/graphql';
 import { recordEvents } from '../helpers/events';
-import { buildImage, buildIndex, skopeo, skopeoCopy } from '../helpers/images';
+import { buildImage, buildIndex, layoutBlobPath, skopeo, skopeoCopy } from '../helpers/images';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('the integrated registry with a real client (skopeo)', () => {
@@ -41,10 +41,7 @@ describe('the integrated registry with a real client (skopeo)', () => {
       `--creds=${editor.username}:${editor.password}`,
       `docker://${host}/team-a/app:v1`,
     ]);
-    const local = readFileSync(
-      join(image.layout, 'blobs', 'sha256', image.descriptor.digest.slice(7)),
-      'utf8',
-    );
+    const local = readFileSync(layoutBlobPath(image.layout, image.descriptor.digest), 'utf8');
     expect(raw).toBe(local);
     const out = join(mkdtempSync(join(tmpdir(), 'regql-pull-')), 'layout');
     await skopeoCopy(`docker://${host}/team-a/app:v1`, `oci:${out}:pulled`, { srcCreds: editor });

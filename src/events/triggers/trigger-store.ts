@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { SecretBox } from '../../auth/secret-box';
 import { newId } from '../../auth/token-secret';
 import type { Db, TriggerDeliveryTable, TriggerTable } from '../../store/database';
@@ -37,7 +38,7 @@ const view = (row: TriggerTable): TriggerView => ({
   createdAt: row.created_at,
 });
 
-const deliveryView = (row: Omit<TriggerDeliveryTable, 'id'> & { id: number }): DeliveryView => ({
+const deliveryView = (row: Selectable<TriggerDeliveryTable>): DeliveryView => ({
   id: String(row.id),
   eventId: String(row.event_id),
   status: row.status,

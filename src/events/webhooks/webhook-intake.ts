@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/database';
 import { ImageStreamStore } from '../../store/image-stream-store';
@@ -43,6 +44,7 @@ export class WebhookIntake {
   private readonly waiting: (ImportTarget & { key: string })[] = [];
   private readonly again = new Map<string, ImportTarget>();
   private readonly onIdle: (() => void)[] = [];
+  private readonly streams: ImageStreamStore;
 
   constructor(
     private readonly db: Db,
@@ -50,7 +52,9 @@ export class WebhookIntake {
     private readonly announcer: EventAnnouncer,
     private readonly log: Logger,
     private readonly countImport: (status: string) => void,
-  ) {}
+  ) {
+    this.streams = new ImageStreamStore(db);
+  }
 
   async accept(receiver: Receiver, pushes: ExternalPush[]): Promise<Intake> {
     const now = new Date();
@@ -106,7 +110,7 @@ export class WebhookIntake {
   }
 
   private async tracking(namespace: string, pushes: ExternalPush[]): Promise<ImportTarget[]> {
-    const tags = await new ImageStreamStore(this.db).importingIn(namespace);
+    const tags = await this.streams.importingIn(namespace);
     return tags.flatMap((t) => {
       const push = pushes.findLast((p) => pushMatchesPullSpec(p, t.from));
       return push ? [{ streamId: t.streamId, tag: t.tag, digest: push.digest }] : [];
@@ -163,9 +167,9 @@ export class WebhookIntake {
     for (let attempt = 0; ; attempt++) {
       const status = await this.importer.importScheduled(streamId, tag);
       if (status !== 'UNCHANGED' || !digest || attempt === TAG_LAG_PAUSES_MS.length) return status;
-      const spec = await new ImageStreamStore(this.db).specTag(streamId, tag);
+      const spec = await this.streams.specTag(streamId, tag);
       if (!spec?.from || spec.lastImportedDigest === digest) return status;
-      await new Promise((resolve) => setTimeout(resolve, TAG_LAG_PAUSES_MS[attempt]));
+      await sleep(TAG_LAG_PAUSES_MS[attempt]);
     }
   }
 }
