@@ -117,4 +117,27 @@ describe('the event log through GraphQL', () => {
       'after-restart',
     ]);
   });
+
+  it('pages from the start of the log after a prune, and refuses a cursor the prune passed', async () => {
+    const pruned = await startTestServer();
+    try {
+      const authorization = basicAuth('ci', ADMIN_TOKEN);
+      const old = await pushSyntheticImage(pruned.url, 'team-a/old', 'v1', { authorization });
+      const oldIds = (await pruned.gql(EventsDocument, {})).data!.events.edges.map(
+        (e) => e.node.id,
+      );
+      expect(
+        await pruned.app.services.eventLog.prune(new Date(Date.now() + 1000).toISOString()),
+      ).toBe(oldIds.length);
+      const kept = await pushSyntheticImage(pruned.url, 'team-a/new', 'v1', { authorization });
+      const page = await pruned.gql(EventsDocument, {});
+      expect(page.data!.events.edges.map((e) => e.node.digest)).toEqual([kept.digest, kept.digest]);
+      expect(old.digest).not.toBe(kept.digest);
+      expect(errorCodes(await pruned.gql(EventsDocument, { after: oldIds[0] }))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+    } finally {
+      await pruned.close();
+    }
+  });
 });

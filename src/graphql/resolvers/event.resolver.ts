@@ -58,15 +58,17 @@ export class EventResolver {
   ): Promise<ConnectionShape<RegistryEvent>> {
     const identity = readerOf(ctx, namespace);
     const limit = pageSize(first, 500);
-    const position = eventPosition(after) ?? 0;
+    const position = eventPosition(after);
     const log = ctx.services.eventLog;
-    const pruned = await log.prunedThrough();
-    if (after !== null && position < pruned)
-      throw invalidInput(
-        `events after ${position} are past the log's retention; page from after: ${pruned}`,
-      );
+    if (position !== null) {
+      const pruned = await log.prunedThrough();
+      if (position < pruned)
+        throw invalidInput(
+          `events after ${position} are past the log's retention; page from after: ${pruned}`,
+        );
+    }
     const rows = await log.read({
-      after: position,
+      after: position ?? 0,
       readable: namespace || identity.namespace === ALL_NAMESPACES ? null : [identity.namespace],
       filter: { namespace },
       limit: limit + 1,
