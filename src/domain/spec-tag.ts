@@ -38,6 +38,22 @@ export function buildSpecTag(request: SpecTagRequest, namespace: string): SpecTa
   };
 }
 
+/**
+ * A tag that is neither a reference nor scheduled, as `oc tag` and a push write it; a tag it
+ * replaces keeps its insecure flag, import mode and reference policy.
+ */
+export const plainSpecTag = (name: string, from: SpecTag['from'], previous?: SpecTag): SpecTag => ({
+  name,
+  from,
+  reference: false,
+  scheduled: false,
+  insecure: previous?.insecure ?? false,
+  importMode: previous?.importMode ?? 'LEGACY',
+  referencePolicy: previous?.referencePolicy ?? 'SOURCE',
+  generation: 0,
+  lastImportedDigest: null,
+});
+
 export function buildSpecTags(requests: SpecTagRequest[], namespace: string): SpecTag[] {
   const seen = new Set<string>();
   return requests.map((request) => {

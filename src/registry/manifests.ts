@@ -6,29 +6,18 @@ import { manifestMediaTypes } from '../oci/media-types';
 import { API_VERSION, sendCreated, type ApiContext } from './api-context';
 import { OciError } from './errors';
 import type { Route } from './paths';
+import { BodyTooLargeError, readBodyBytes } from '../server/read-body';
 
-/** Reads a body of at most `limit` bytes; past that, answers 413 and drops the connection. */
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () =>
-    new OciError(413, 'MANIFEST_INVALID', `a manifest may hold at most ${limit} bytes`, {
+/** The manifest's bytes; past MAX_MANIFEST_BYTES, a 413 that drops the connection. */
+async function readManifest(req: IncomingMessage): Promise<Buffer> {
+  try {
+    return await readBodyBytes(req, MAX_MANIFEST_BYTES);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    throw new OciError(413, 'MANIFEST_INVALID', `a manifest may hold at most ${err.limit} bytes`, {
       connection: 'close',
     });
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.off('data', onData);
-      req.pause();
-      reject(tooLarge());
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  }
 }
 
 async function putManifest(
@@ -38,7 +27,7 @@ async function putManifest(
   name: string,
   reference: string,
 ): Promise<void> {
-  const bytes = await readLimited(req, MAX_MANIFEST_BYTES);
+  const bytes = await readManifest(req);
   const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
   let manifest;
   try {

@@ -1,3 +1,4 @@
+import { plainSpecTag } from '../domain/spec-tag';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
@@ -41,21 +42,7 @@ export class PushProvisioning {
         const spec = await trx.imageStreams.specTag(stream.id, push.tag);
         const generation =
           spec?.generation ??
-          (await trx.imageStreams.putSpecTag(
-            stream.id,
-            {
-              name: push.tag,
-              from: null,
-              reference: false,
-              scheduled: false,
-              insecure: false,
-              importMode: 'LEGACY',
-              referencePolicy: 'SOURCE',
-              generation: 0,
-              lastImportedDigest: null,
-            },
-            null,
-          ));
+          (await trx.imageStreams.putSpecTag(stream.id, plainSpecTag(push.tag, null), null));
         const recorded = await recordImage(
           trx,
           {

@@ -1,6 +1,7 @@
 import { invalidInput, notFound } from '../domain/errors';
-import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
+import type { ImageStream, TagEvent } from '../domain/image-stream';
 import { assertDnsLabel, assertTag } from '../domain/names';
+import { plainSpecTag } from '../domain/spec-tag';
 import { parseTagSource } from '../domain/tag-source';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
@@ -25,22 +26,6 @@ export function parseStreamTag(value: string, what: string): StreamTagRef {
   assertTag(tag);
   return { namespace, stream, tag };
 }
-
-const plainSpec = (
-  name: string,
-  from: SpecTag['from'],
-  previous: SpecTag | undefined,
-): SpecTag => ({
-  name,
-  from,
-  reference: false,
-  scheduled: false,
-  insecure: previous?.insecure ?? false,
-  importMode: previous?.importMode ?? 'LEGACY',
-  referencePolicy: previous?.referencePolicy ?? 'SOURCE',
-  generation: 0,
-  lastImportedDigest: null,
-});
 
 /** `oc tag` and rollback: status changes made under the stream's lock, in one transaction. */
 export class Tagger {
@@ -93,7 +78,7 @@ export class Tagger {
         const previous = await trx.imageStreams.specTag(stream.id, destination.tag);
         const generation = await trx.imageStreams.putSpecTag(
           stream.id,
-          plainSpec(destination.tag, spec, previous),
+          plainSpecTag(destination.tag, spec, previous),
           null,
         );
         return recordImage(

@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import { isTimeout, retryAfterMs } from '../../oci/client/transport';
+import { header, isTimeout, retryAfterMs } from '../../oci/client/transport';
 import { PrivateAddressError } from './public-address';
 
 export type AttemptResult =
@@ -35,10 +35,7 @@ export async function postEvent(
   try {
     const res = await request(url, { dispatcher, method: 'POST', headers, body, signal });
     statusCode = res.statusCode;
-    const retryAfter = res.headers['retry-after'];
-    wait = [429, 503].includes(statusCode)
-      ? retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)
-      : null;
+    wait = [429, 503].includes(statusCode) ? retryAfterMs(header(res, 'retry-after')) : null;
     await res.body.dump({ limit: RESPONSE_BODY_LIMIT });
   } catch (err) {
     if (

@@ -43,7 +43,10 @@ const resetCodes = new Set([
   'ECONNREFUSED',
 ]);
 
-export const header = (res: UpstreamResponse, name: string): string | undefined => {
+export const header = (
+  res: Pick<UpstreamResponse, 'headers'>,
+  name: string,
+): string | undefined => {
   const value = res.headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
