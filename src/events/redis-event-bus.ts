@@ -43,10 +43,11 @@ async function quit(client: RedisClientType): Promise<void> {
 
 /**
  * A bus shared by every regql process on one Redis (pub/sub on one channel). This process's own
- * signals reach its listeners at once, without the round trip, and their echo is ignored. While
- * Redis is away, 'appended' is not sent and signals from elsewhere are lost: the feed's poll covers
- * that, and on reconnection listeners get an 'appended' so the log is read at once. Revocations
- * wait in the client's queue, so they reach the others only if these are back first.
+ * signals reach its listeners at once, without the round trip, and their echo is ignored. From the
+ * moment either connection drops until both are back, 'appended' is neither sent nor queued, and
+ * signals from elsewhere are lost: the feed's poll covers that, and on reconnection listeners get
+ * an 'appended' so the log is read at once. Revocations wait in the client's queue, so they reach
+ * the others only if these are back first.
  */
 export class RedisEventBus implements EventBus {
   private readonly listeners = new Set<(signal: BusSignal) => void>();
@@ -70,9 +71,9 @@ export class RedisEventBus implements EventBus {
       ['publisher', this.publisher],
       ['subscriber', this.subscriber],
     ] as const) {
-      client.on('error', (err: Error) => this.onError(role, err));
+      client.on('error', (err: Error) => this.onError(role, client, err));
+      client.on('ready', () => this.onReady());
     }
-    this.subscriber.on('ready', () => this.onSubscriberReady());
   }
 
   /** Resolves once both connections are up and subscribed; rejects if Redis cannot be reached. */
@@ -85,7 +86,7 @@ export class RedisEventBus implements EventBus {
 
   signal(signal: BusSignal): void {
     this.deliver(signal);
-    if (signal.kind === 'appended' && !this.publisher.isReady) return;
+    if (signal.kind === 'appended' && (this.lost || !this.publisher.isReady)) return;
     this.publisher
       .publish(REDIS_EVENT_CHANNEL, JSON.stringify({ from: this.instanceId, signal }))
       .catch((err: unknown) => this.log.warn({ err, signal }, 'publishing a bus signal failed'));
@@ -107,8 +108,8 @@ export class RedisEventBus implements EventBus {
     return Math.min(2 ** retries * 50, 2000) + Math.floor(Math.random() * 200);
   }
 
-  private onError(role: string, err: Error): void {
-    if (this.connected && !this.lost) {
+  private onError(role: string, client: RedisClientType, err: Error): void {
+    if (this.connected && !this.lost && !client.isReady) {
       this.lost = true;
       this.log.warn({ err, role }, 'lost the redis connection; retrying, the log poll covers');
     } else {
@@ -116,8 +117,9 @@ export class RedisEventBus implements EventBus {
     }
   }
 
-  private onSubscriberReady(): void {
-    if (!this.connected) return;
+  private onReady(): void {
+    if (!this.connected || !this.lost || !this.publisher.isReady || !this.subscriber.isReady)
+      return;
     this.lost = false;
     this.log.info('redis connection restored');
     this.deliver({ kind: 'appended' });

@@ -115,15 +115,33 @@ describe('RedisEventBus on a real redis-server', () => {
     expect(atA).toEqual([{ kind: 'appended' }]);
 
     await redis.start();
-    await eventually(() => atA.length === 2 && atB.length === 1, 'the wake-up on reconnection');
-    expect(atA).toEqual([{ kind: 'appended' }, { kind: 'appended' }]);
-    expect(atB).toEqual([{ kind: 'appended' }]);
     await eventually(() => restored() >= restoredBefore + 2, 'both buses to reconnect');
+    await eventually(() => atA.length >= 2 && atB.length >= 1, 'the wake-up on reconnection');
+    for (const seen of [atA, atB])
+      expect(new Set(seen.map((s) => s.kind))).toEqual(new Set(['appended']));
 
     b.signal({ kind: 'revoked', tokenId: 'tok_back' });
-    await eventually(() => atA.length === 3, 'signals to flow again');
-    expect(atA[2]).toEqual({ kind: 'revoked', tokenId: 'tok_back' });
+    await eventually(() => atA.some((s) => s.kind === 'revoked'), 'signals to flow again');
+    expect(atA.at(-1)).toEqual({ kind: 'revoked', tokenId: 'tok_back' });
     expect(lines.join('\n')).not.toContain(password);
+  });
+
+  it('publishes wake-ups again once a dropped publisher connection is back', async () => {
+    const [a, b] = [await open(), await open()];
+    const atB = record(b);
+    const restored = () => lines.filter((l) => l.includes('redis connection restored')).length;
+    const restoredBefore = restored();
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      expect(await raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'])).toBe(2);
+    } finally {
+      raw.destroy();
+    }
+    await eventually(() => restored() >= restoredBefore + 2, 'both publishers to reconnect');
+    const wokenOnReconnect = atB.length;
+    a.signal({ kind: 'appended' });
+    await eventually(() => atB.length === wokenOnReconnect + 1, "b to hear a's wake-up");
   });
 
   it('refuses to start when redis does not answer, naming the URL without its password', async () => {
