@@ -31,6 +31,8 @@ interface UploadMeta {
 export class BlobStore {
   /** Running hashes of uploads in progress, valid while `hashedBytes` equals the file size. */
   private readonly hashes = new Map<string, { hash: Hash; hashedBytes: number }>();
+  /** Uploads a request is changing right now. */
+  private readonly claimed = new Set<string>();
 
   constructor(private readonly root: string) {}
 
@@ -75,6 +77,16 @@ export class BlobStore {
     await writeFile(join(dir, 'data'), '');
     this.hashes.set(id, { hash: createHash('sha256'), hashedBytes: 0 });
     return id;
+  }
+
+  /**
+   * Reserves an upload for one request that appends to, finishes or cancels it, so two requests
+   * never write the same file or running hash. Returns the release, or null while another holds it.
+   */
+  claim(id: string): (() => void) | null {
+    if (this.claimed.has(id)) return null;
+    this.claimed.add(id);
+    return () => this.claimed.delete(id);
   }
 
   /** The repository it was started for and how many bytes it holds, or null for an unknown id. */

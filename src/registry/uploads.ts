@@ -80,11 +80,37 @@ export async function continueUpload(
   route: Extract<Route, { kind: 'upload' }>,
 ): Promise<void> {
   const { name, id } = route;
-  const state = await knownUpload(ctx, name, id);
   if (req.method === 'GET') {
+    const state = await knownUpload(ctx, name, id);
     res.writeHead(204, uploadHeaders(name, id, state.size));
     return void res.end();
   }
+  const release = ctx.deps.blobs.claim(id);
+  if (!release) {
+    req.resume();
+    throw new OciError(
+      416,
+      'BLOB_UPLOAD_INVALID',
+      'another request is writing to this upload: send its chunks one after the other',
+      { location: `/v2/${name}/blobs/uploads/${id}` },
+    );
+  }
+  try {
+    await changeUpload(ctx, req, res, url, name, id);
+  } finally {
+    release();
+  }
+}
+
+async function changeUpload(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  name: string,
+  id: string,
+): Promise<void> {
+  const state = await knownUpload(ctx, name, id);
   if (req.method === 'DELETE') {
     await ctx.deps.blobs.cancel(id);
     res.writeHead(204, API_VERSION);

@@ -269,6 +269,45 @@ describe('the integrated registry against bad input and misbehaving clients', ()
       expect((await editor.get(`/v2/team-a/drop/blobs/${digest}`)).body.equals(data)).toBe(true);
     });
   });
+  describe('two requests on one upload at once', () => {
+    it('refuses the second with 416 while the first writes, and keeps the first intact', async () => {
+      const data = randomBytes(4 * 1024 * 1024);
+      const digest = sha256Digest(data);
+      const start = await editor.request('POST', '/v2/team-a/drop/blobs/uploads/');
+      const location = String(start.headers.location);
+      const first = openChunk(server.url, location, bearer, 0, data.length);
+      const answered = new Promise<number | undefined>((resolve) =>
+        first.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        }),
+      );
+      first.write(data.subarray(0, 1024 * 1024));
+      await waitUntil(
+        async () => readFileSync(uploadDataFile(server.dataDir, location)).length > 0,
+        'part of the first chunk to arrive',
+        5000,
+      );
+
+      for (const [method, path, body] of [
+        ['PATCH', location, data.subarray(0, 10)],
+        ['PUT', `${location}?digest=${digest}`, data.subarray(0, 10)],
+        ['DELETE', location, undefined],
+      ] as const) {
+        const refused = await editor.request(method, path, { body });
+        expect([method, refused.status]).toEqual([method, 416]);
+        expect(refused.json<{ errors: { code: string }[] }>().errors[0].code).toBe(
+          'BLOB_UPLOAD_INVALID',
+        );
+      }
+      expect((await editor.get(location)).status).toBe(204);
+
+      first.end(data.subarray(1024 * 1024));
+      expect(await answered).toBe(202);
+      expect((await editor.request('PUT', `${location}?digest=${digest}`)).status).toBe(201);
+      expect((await editor.get(`/v2/team-a/drop/blobs/${digest}`)).body.equals(data)).toBe(true);
+    });
+  });
 });
 
 describe('anonymous pulls', () => {
