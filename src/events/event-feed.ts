@@ -30,6 +30,11 @@ export interface EventAnnouncer {
 }
 
 const MAX_READ_BATCH = 500;
+/**
+ * How long a revoked token is remembered. The store already refuses it and every process drops
+ * its cached lookups on the signal; this covers only authentications in flight at that moment.
+ */
+const REVOCATION_MEMORY_MS = 5 * 60_000;
 
 /**
  * One reader of the event log per process. It follows the log in id order, woken by bus signals
@@ -40,7 +45,8 @@ export class EventFeed implements EventAnnouncer {
   private position = 0;
   private readonly subscribers = new Set<FeedSubscription>();
   private readonly listeners = new Set<(events: RegistryEvent[]) => void>();
-  private readonly revoked = new Set<string>();
+  /** Revoked token ids and when they were revoked here. */
+  private readonly revoked = new Map<string, number>();
   private readonly revocationListeners = new Set<(tokenId: string) => void>();
   private reading: Promise<void> | null = null;
   private readAgain = false;
@@ -126,7 +132,7 @@ export class EventFeed implements EventAnnouncer {
   }
 
   private endSubscriptionsOf(tokenId: string): void {
-    this.revoked.add(tokenId);
+    this.revoked.set(tokenId, Date.now());
     for (const listener of this.revocationListeners) listener(tokenId);
     for (const subscription of this.subscribers) {
       if (subscription.options.tokenId === tokenId)
@@ -136,6 +142,8 @@ export class EventFeed implements EventAnnouncer {
 
   private async poll(): Promise<void> {
     await this.catchUp();
+    const forgetBefore = Date.now() - REVOCATION_MEMORY_MS;
+    for (const [id, at] of this.revoked) if (at < forgetBefore) this.revoked.delete(id);
     const tokens = new Set<string>();
     for (const { options } of this.subscribers) if (options.tokenId) tokens.add(options.tokenId);
     if (tokens.size === 0) return;

@@ -158,6 +158,23 @@ describe('event feed over the durable log', () => {
     expect(() => feed.subscribe({ ...all, after: null })).toThrow(/revoked/);
   });
 
+  it('forgets a revoked token after five minutes, when the store alone refuses it', async () => {
+    await reopen(1000, 20);
+    feed.revoke('tok-old');
+    const revokedAt = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(revokedAt + 4 * 60_000);
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(feed.isRevoked('tok-old')).toBe(true);
+      clock.mockReturnValue(revokedAt + 5 * 60_000 + 1000);
+      for (let i = 0; i < 40 && feed.isRevoked('tok-old'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(feed.isRevoked('tok-old')).toBe(false);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('ends the subscriptions of a token that no longer exists even without a signal', async () => {
     await reopen(1000, 50);
     const sub = feed.subscribe({ ...all, tokenId: 'gone', after: null });
