@@ -21,6 +21,8 @@ import { sendResultsDirectly, sharedSubscribe } from './shared-subscribe';
 
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
   identity: Identity | null;
+  /** Ids of this connection's subscriptions, for the open-subscriptions gauge. */
+  subscriptionIds?: Set<string>;
 }
 
 const MAX_OPERATIONS_PER_CONNECTION = 100;
@@ -45,7 +47,6 @@ export function attachWebSocket(
   const rules = limits.introspection
     ? specifiedRules
     : [...specifiedRules, NoSchemaIntrospectionCustomRule];
-  const openSubscriptions = new Set<string>();
   const socketsByToken = new Map<string, Set<WebSocket>>();
   const stopWatchingRevocations = services.feed.onRevoked((tokenId) => {
     for (const socket of socketsByToken.get(tokenId) ?? []) socket.close(4403, 'token revoked');
@@ -117,7 +118,7 @@ export function attachWebSocket(
         );
         const contextValue = createContext(services, ctx.extra.identity ?? null, log);
         if (isSubscription) {
-          openSubscriptions.add(`${ctx.extra.request.socket.remotePort}:${id}`);
+          (ctx.extra.subscriptionIds ??= new Set()).add(id);
           metrics.openSubscriptions.inc();
           const nextPrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
           sendResultsDirectly(contextValue, (payloadJson) =>
@@ -144,8 +145,7 @@ export function attachWebSocket(
         return mapped;
       },
       onComplete: (ctx, id) => {
-        if (openSubscriptions.delete(`${ctx.extra.request.socket.remotePort}:${id}`))
-          metrics.openSubscriptions.dec();
+        if (ctx.extra.subscriptionIds?.delete(id)) metrics.openSubscriptions.dec();
       },
     },
     wsServer,

@@ -8,6 +8,7 @@ import {
   type RegistryEventsSubscription,
 } from '../generated/graphql';
 import { eventually, logEvent } from '../helpers/events';
+import { freePort } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 
 function connect(server: TestServer, authorization?: string, lazy = true): Client {
@@ -81,6 +82,49 @@ describe('graphql-ws on /graphql', () => {
     );
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^regql_subscriptions_open 0$/m);
+  });
+
+  it('counts subscriptions per connection, also for two clients on one port number with one operation id', async () => {
+    const gauge = async () =>
+      Number(
+        /^regql_subscriptions_open (\d+)$/m.exec(
+          await (await fetch(`${server.url}/metrics`)).text(),
+        )?.[1],
+      );
+    const localPort = await freePort();
+    const sockets = await Promise.all(
+      ['127.0.0.1', '127.0.0.2'].map(async (localAddress) => {
+        const ws = new WebSocket(
+          server.url.replace(/^http/, 'ws') + '/graphql',
+          'graphql-transport-ws',
+          { localAddress, localPort },
+        );
+        const acked = new Promise((resolve) =>
+          ws.on('message', (data: Buffer) => {
+            if ((JSON.parse(data.toString()) as { type: string }).type === 'connection_ack')
+              resolve(true);
+          }),
+        );
+        await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+        ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: teamA } }));
+        await acked;
+        ws.send(
+          JSON.stringify({
+            type: 'subscribe',
+            id: '1',
+            payload: { query: 'subscription { registryEvents { id } }' },
+          }),
+        );
+        return ws;
+      }),
+    );
+    await eventually(async () => (await gauge()) === 2, 'two open subscriptions');
+    for (const ws of sockets) {
+      ws.close();
+      await new Promise((resolve) => ws.once('close', resolve));
+    }
+    await eventually(() => server.app.services.feed.subscriberCount() === 0, 'both to end');
+    expect(await gauge()).toBe(0);
   });
 
   it('filters by stream and type', async () => {
