@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import type { Database, Db } from './database';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
 import { migrationProvider } from './migrations';
 
 export interface Store {
@@ -21,7 +22,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   let queries = 0;
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new ImmediateSqliteDialect({ database: sqlite }),
     log: (event) => {
       if (event.level === 'query') queries += 1;
     },
