@@ -7,6 +7,8 @@ missing=()
 for pair in "${needed[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# initdb is not on PATH: Debian keeps it under /usr/lib/postgresql/<version>/bin.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "test-setup: installing ${missing[*]}" >&2

@@ -112,7 +112,7 @@ export async function startApp(
   log: Logger = createLogger(config.logLevel),
 ): Promise<App> {
   const httpServer = createHttpServerFor(config);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, { databaseUrl: config.databaseUrl, log });
   const bus = config.events.redisUrl
     ? new RedisEventBus(config.events.redisUrl, log)
     : new InProcessEventBus();

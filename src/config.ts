@@ -14,6 +14,10 @@ const configSchema = z
     port: z.coerce.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).default('127.0.0.1'),
     dataDir: z.string().min(1).default('./data'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     publicUrl: z.url().optional(),
     adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
     secretKey: z.string().min(1).optional(),
@@ -135,6 +139,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_PORT: ['port'],
   REGQL_HOST: ['host'],
   REGQL_DATA_DIR: ['dataDir'],
+  REGQL_DATABASE_URL: ['databaseUrl'],
   REGQL_PUBLIC_URL: ['publicUrl'],
   REGQL_ADMIN_TOKEN: ['adminToken'],
   REGQL_SECRET_KEY: ['secretKey'],

@@ -71,7 +71,7 @@ async function createToken(
   description: string,
 ): Promise<void> {
   if (namespace !== '*') assertDnsLabel('namespace', namespace);
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, { databaseUrl: config.databaseUrl });
   try {
     const identities = new Identities(new TokenStore(store.db), new Keyv());
     const { identity, token } = await identities.create(namespace, role, description);
@@ -83,7 +83,7 @@ async function createToken(
 }
 
 async function gc(config: Config, graceSeconds: number): Promise<void> {
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, { databaseUrl: config.databaseUrl });
   try {
     const blobs = new BlobStore(join(config.dataDir, 'registry'));
     await blobs.init();

@@ -40,6 +40,11 @@ describe('configuration', () => {
     ],
     [{ REGQL_INTROSPECTION: 'maybe' }, '', /graphql.introspection \(REGQL_INTROSPECTION\)/],
     [{ REGQL_PUBLIC_URL: 'not a url' }, '', /publicUrl \(REGQL_PUBLIC_URL\)/],
+    [
+      { REGQL_DATABASE_URL: 'mysql://regql:pw@db/regql' },
+      '',
+      /databaseUrl \(REGQL_DATABASE_URL\): must be a postgres:\/\/ URL$/,
+    ],
     [{}, 'prot: 1\n', /prot: unknown key/],
     [{}, 'graphql:\n  depth: 3\n', /graphql.depth: unknown key/],
     [

@@ -138,7 +138,9 @@ export class EventLog {
         .insertInto('event_log_state')
         .values({ name: PRUNED_THROUGH, value: through })
         .onConflict((oc) =>
-          oc.column('name').doUpdateSet({ value: sql`max(value, excluded.value)` }),
+          oc.column('name').doUpdateSet({
+            value: sql`case when excluded.value > event_log_state.value then excluded.value else event_log_state.value end`,
+          }),
         )
         .execute();
       return Number(removed.numDeletedRows);
@@ -165,7 +167,7 @@ export class EventLog {
           .selectFrom('triggers')
           .select([
             'id',
-            sql.val(Number(event.id)).as('event_id'),
+            sql.lit(Number(event.id)).as('event_id'),
             sql.val(eventSubject(event)).as('subject'),
             sql.val(JSON.stringify(event)).as('payload'),
             sql.lit('PENDING').as('status'),
@@ -178,7 +180,10 @@ export class EventLog {
           .where((w) => w.or([w('stream', 'is', null), w('stream', '=', event.stream)]))
           .where((w) => w.or([w('tag', 'is', null), w('tag', '=', event.tag)]))
           .where((w) =>
-            w.or([w('types', 'is', null), sql<boolean>`instr(types, ${`,${event.type},`}) > 0`]),
+            w.or([
+              w('types', 'is', null),
+              sql<boolean>`types like ${`%,${event.type.replaceAll('_', '\\_')},%`} escape '\\'`,
+            ]),
           ),
       )
       .execute();

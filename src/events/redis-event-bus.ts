@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { urlForLogs } from '../server/logger';
 import type { BusSignal, EventBus } from './event-bus';
 
 export const REDIS_EVENT_CHANNEL = 'regql:events';
@@ -16,18 +17,6 @@ const messageSchema = z.object({
     z.object({ kind: z.literal('revoked'), tokenId: z.string() }),
   ]),
 });
-
-/** The URL as it may be logged: without user name or password. */
-function redisUrlForLogs(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparsable redis URL)';
-  }
-}
 
 async function quit(client: RedisClientType): Promise<void> {
   if (client.isReady) {
@@ -60,7 +49,7 @@ export class RedisEventBus implements EventBus {
   private lost = false;
 
   constructor(url: string, log: Logger) {
-    this.where = redisUrlForLogs(url);
+    this.where = urlForLogs(url);
     this.log = log.child({ component: 'event-bus', redis: this.where });
     this.publisher = createClient({
       url,

@@ -23,3 +23,15 @@ export function createLogger(level: string): Logger {
     },
   });
 }
+
+/** A service URL (Redis, PostgreSQL) as it may be logged: without user name or password. */
+export function urlForLogs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, type Dialect } from 'kysely';
+import type { Logger } from 'pino';
+import { urlForLogs } from '../server/logger';
 import type { Database, Db } from './database';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
-import { migrationProvider } from './migrations';
+import { migrationProvider, type StoreDialect } from './migrations';
+import { postgresPool, SerializedPostgresDialect } from './postgres-dialect';
 
 export interface Store {
   db: Db;
@@ -13,29 +16,56 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the embedded SQLite store under the data directory and applies pending migrations. */
-export async function openStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+export interface StoreOptions {
+  /** postgres://… for a PostgreSQL store; otherwise SQLite under the data directory. */
+  databaseUrl?: string;
+  /** Where a PostgreSQL connection that fails while idle is reported. */
+  log?: Logger;
+}
+
+function sqliteDialect(dataDir: string): Dialect {
   const sqlite = new SqliteDatabase(join(dataDir, 'regql.sqlite'));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  return new ImmediateSqliteDialect({ database: sqlite });
+}
+
+function postgresDialect(databaseUrl: string, log: Logger | undefined): Dialect {
+  const where = urlForLogs(databaseUrl);
+  return new SerializedPostgresDialect({
+    pool: postgresPool(databaseUrl, (err) =>
+      log?.warn({ err, database: where }, 'an idle PostgreSQL connection failed'),
+    ),
+  });
+}
+
+/**
+ * Opens the store (SQLite under the data directory, or PostgreSQL when `databaseUrl` is set)
+ * and applies pending migrations.
+ */
+export async function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const dialect: StoreDialect = options.databaseUrl ? 'postgres' : 'sqlite';
   let queries = 0;
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: sqlite }),
+    dialect: options.databaseUrl
+      ? postgresDialect(options.databaseUrl, options.log)
+      : sqliteDialect(dataDir),
     log: (event) => {
       if (event.level === 'query') queries += 1;
     },
   });
   const { error, results } = await new Migrator({
     db,
-    provider: migrationProvider,
+    provider: migrationProvider(dialect),
   }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     await db.destroy();
+    const where = options.databaseUrl ? ` (${urlForLogs(options.databaseUrl)})` : '';
     throw new Error(
-      `store migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      `store migration ${failed?.migrationName ?? ''}${where} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   return { db, queryCount: () => queries, close: () => db.destroy() };

@@ -6,12 +6,14 @@ import { loadSecretKey, SecretBox } from '../../src/auth/secret-box';
 import { Vault } from '../../src/auth/vault';
 import { CredentialStore } from '../../src/store/credential-store';
 import { openStore, type Store } from '../../src/store/open-store';
+import { testStoreOptions } from '../helpers/postgres';
 
 describe('vault lookup, as image streams pick credentials', () => {
   let store: Store;
   let vault: Vault;
   beforeAll(async () => {
-    store = await openStore(mkdtempSync(join(tmpdir(), 'regql-vault-')));
+    const dir = mkdtempSync(join(tmpdir(), 'regql-vault-'));
+    store = await openStore(dir, testStoreOptions(dir));
     vault = new Vault(new CredentialStore(store.db), new SecretBox(randomBytes(32)), 'shared');
     const add = (namespace: string, registryHost: string, password: string) =>
       vault.add(namespace, { registryHost, username: 'u', password, kind: 'BASIC' });

@@ -8,6 +8,7 @@ import { EventLog } from '../../src/events/event-log';
 import type { RegistryEvent } from '../../src/events/registry-event';
 import { openStore, type Store } from '../../src/store/open-store';
 import { logEvent } from '../helpers/events';
+import { testStoreOptions } from '../helpers/postgres';
 
 async function take(it: AsyncIterator<RegistryEvent>, n: number): Promise<RegistryEvent[]> {
   const out: RegistryEvent[] = [];
@@ -44,7 +45,8 @@ describe('event feed over the durable log', () => {
   };
 
   beforeEach(async () => {
-    store = await openStore(mkdtempSync(join(tmpdir(), 'regql-feed-')));
+    const dir = mkdtempSync(join(tmpdir(), 'regql-feed-'));
+    store = await openStore(dir, testStoreOptions(dir));
     eventLog = new EventLog(store.db);
     feed = open();
     await feed.start();

@@ -10,6 +10,7 @@ import {
   VerifyCredentialDocument,
 } from '../generated/graphql';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
+import { storeContents } from '../helpers/postgres';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
 
 const SECRETS = [
@@ -268,9 +269,11 @@ describe('credentials vault', () => {
     const files = readdirSync(server.dataDir)
       .map((f) => join(server.dataDir, f))
       .filter((f) => statSync(f).isFile());
-    expect(files.some((f) => f.endsWith('regql.sqlite'))).toBe(true);
+    const stored = storeContents(server.dataDir);
+    expect(stored.includes('sealed')).toBe(true);
     for (const secret of SECRETS) {
       expect(everything).not.toContain(secret);
+      expect(stored.includes(secret)).toBe(false);
       for (const file of files) expect(readFileSync(file).includes(secret)).toBe(false);
     }
   });

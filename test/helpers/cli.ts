@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { testDatabaseEnv } from './postgres';
 
 const root = join(__dirname, '..', '..');
 
@@ -19,7 +20,12 @@ export function runCli(args: string[], env: Record<string, string>): CliProcess 
     ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts'), ...args],
     {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...(env.REGQL_DATA_DIR ? testDatabaseEnv(env.REGQL_DATA_DIR) : {}),
+        ...env,
+      },
     },
   );
   let out = '';

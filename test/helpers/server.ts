@@ -7,6 +7,7 @@ import { print } from 'graphql';
 import pino from 'pino';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { testDatabaseEnv } from './postgres';
 
 export const ADMIN_TOKEN = 'rgq_test-admin-token-0123456789abcdef';
 
@@ -89,6 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       REGQL_DATA_DIR: dataDir,
       REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
       REGQL_LOG_LEVEL: 'debug',
+      ...testDatabaseEnv(dataDir),
       ...options.env,
     },
   });

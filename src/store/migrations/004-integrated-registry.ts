@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
+import type { StoreDialect } from '.';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  /** Blob sizes pass 2 GiB: SQLite's integer is 64-bit, PostgreSQL's is not. */
+  const size = dialect === 'postgres' ? 'bigint' : 'integer';
   await db.schema
     .createTable('registry_blobs')
     .addColumn('repository', 'text', (c) => c.notNull())
     .addColumn('digest', 'text', (c) => c.notNull())
-    .addColumn('size', 'integer', (c) => c.notNull())
+    .addColumn('size', size, (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('registry_blobs_pk', ['repository', 'digest'])
     .execute();
@@ -20,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('repository', 'text', (c) => c.notNull())
     .addColumn('digest', 'text', (c) => c.notNull())
     .addColumn('media_type', 'text', (c) => c.notNull())
-    .addColumn('size', 'integer', (c) => c.notNull())
+    .addColumn('size', size, (c) => c.notNull())
     .addColumn('artifact_type', 'text')
     .addColumn('subject', 'text')
     .addColumn('annotations', 'text')

@@ -1,10 +1,15 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ColumnDataType, type Kysely } from 'kysely';
+import type { StoreDialect } from '.';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
-  // AUTOINCREMENT: an id is never reused, even after the newest events are pruned.
+export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const postgres = dialect === 'postgres';
+  /** Event ids: SQLite's integer is 64-bit, PostgreSQL's is not. */
+  const eventId: ColumnDataType = postgres ? 'bigint' : 'integer';
+  // AUTOINCREMENT (a sequence on PostgreSQL): an id is never reused, even after the newest
+  // events are pruned.
   await sql`
     CREATE TABLE events (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      id ${sql.raw(postgres ? 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT')},
       type TEXT NOT NULL,
       occurred_at TEXT NOT NULL,
       namespace TEXT,
@@ -26,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('event_log_state')
     .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'integer', (c) => c.notNull())
+    .addColumn('value', eventId, (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -55,7 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('stream', 'text')
     .addColumn('tag', 'text')
-    /** `,TYPE,TYPE,` so that SQL can test membership with instr(); null: every type. */
+    /** `,TYPE,TYPE,` so that SQL can test membership with LIKE; null: every type. */
     .addColumn('types', 'text')
     .addColumn('sealed_secret', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -64,11 +69,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('trigger_deliveries')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', eventId, (c) =>
+      postgres ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
+    )
     .addColumn('trigger_id', 'text', (c) =>
       c.notNull().references('triggers.id').onDelete('cascade'),
     )
-    .addColumn('event_id', 'integer', (c) => c.notNull())
+    .addColumn('event_id', eventId, (c) => c.notNull())
     /** The image stream (namespace/name) or repository the event is about: delivery order key. */
     .addColumn('subject', 'text', (c) => c.notNull())
     /** The event as JSON, so that a delivery outlives the event's retention in the log. */

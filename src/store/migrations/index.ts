@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as foundation from './001-foundation';
 import * as credentials from './002-credentials';
 import * as status from './003-image-stream-status';
@@ -6,8 +6,18 @@ import * as integrated from './004-integrated-registry';
 import * as events from './005-events';
 import * as triggerFirstAttempt from './006-trigger-first-attempt';
 
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/**
+ * A migration step. Where SQLite and PostgreSQL differ (64-bit integers, generated ids) it asks
+ * which one it writes to.
+ */
+interface Step {
+  up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
+}
+
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
-const migrations: Record<string, Migration> = {
+const steps: Record<string, Step> = {
   '001-foundation': foundation,
   '002-credentials': credentials,
   '003-image-stream-status': status,
@@ -16,6 +26,9 @@ const migrations: Record<string, Migration> = {
   '006-trigger-first-attempt': triggerFirstAttempt,
 };
 
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
-};
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, step] of Object.entries(steps))
+    migrations[name] = { up: (db) => step.up(db, dialect) };
+  return { getMigrations: async () => migrations };
+}

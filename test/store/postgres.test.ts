@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventDraft } from '../../src/events/registry-event';
+import { openStore, type Store } from '../../src/store/open-store';
+import { RegistryContentStore } from '../../src/store/registry-content-store';
+import { inTransaction } from '../../src/store/stores';
+import { freePort } from '../helpers/processes';
+import { startPostgres, type PostgresServer } from '../helpers/postgres';
+
+const draft: EventDraft = {
+  type: 'TAG_UPDATED',
+  occurredAt: new Date().toISOString(),
+  namespace: 'team-a',
+  stream: 'web',
+  tag: 'latest',
+  registry: null,
+  repository: null,
+  digest: `sha256:${'c'.repeat(64)}`,
+  previousDigest: null,
+  message: null,
+};
+
+describe('the store on a real PostgreSQL server', () => {
+  let server: PostgresServer;
+  let dir: string;
+  const stores: Store[] = [];
+  const open = async (database: string) => {
+    const store = await openStore(dir, { databaseUrl: server.database(database) });
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    dir = mkdtempSync(join(tmpdir(), 'regql-pg-store-'));
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs write transactions one at a time across processes, so event ids follow commit order', async () => {
+    const [a, b] = [await open('serialized'), await open('serialized')];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const first = inTransaction(a.db, async ({ events }) => {
+      const event = await events.append(draft);
+      await held;
+      order.push('a commits');
+      return event;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = inTransaction(b.db, async ({ events }) => {
+      order.push('b begins');
+      return events.append(draft);
+    }).then((event) => {
+      order.push('b committed');
+      return event;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const whileHeld = [...order];
+    release();
+    const [one, two] = await Promise.all([first, second]);
+    expect(whileHeld).toEqual([]);
+    expect(order).toEqual(['a commits', 'b begins', 'b committed']);
+    expect(Number(two.id)).toBeGreaterThan(Number(one.id));
+  });
+
+  it('keeps sizes past 2 GiB and returns 64-bit integers as numbers', async () => {
+    const store = await open('sizes');
+    const content = new RegistryContentStore(store.db);
+    const digest = `sha256:${'d'.repeat(64)}`;
+    await content.linkBlob('team-a/big', digest, 5 * 1024 ** 3);
+    expect(await content.blobSize('team-a/big', digest)).toBe(5 * 1024 ** 3);
+  });
+
+  it('names an unreachable server without its password', async () => {
+    const port = await freePort();
+    const failure = await openStore(dir, {
+      databaseUrl: `postgres://regql:pg-secret-93f1@127.0.0.1:${port}/regql`,
+    }).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    expect(failure).toContain(`postgres://127.0.0.1:${port}/regql`);
+    expect(failure).not.toContain('pg-secret-93f1');
+  });
+});
