@@ -50,6 +50,8 @@ export interface DueTag {
   /** The pull spec it imports from, to pace imports per registry. */
   from: string;
   failures: number;
+  /** When it fell due, as stored: claiming it checks that no one else has moved it since. */
+  dueAt: string;
 }
 
 /** Streams and their spec tags. Construct it on a transaction to make several changes atomic. */
@@ -234,7 +236,7 @@ export class ImageStreamStore {
   async due(now: string, limit: number): Promise<DueTag[]> {
     const rows = await this.db
       .selectFrom('spec_tags')
-      .select(['stream_id', 'name', 'from_name', 'import_failures'])
+      .select(['stream_id', 'name', 'from_name', 'import_failures', 'next_import_at'])
       .where('scheduled', '=', 1)
       .where('from_kind', '=', 'DOCKER_IMAGE')
       .where('next_import_at', '<=', now)
@@ -246,7 +248,23 @@ export class ImageStreamStore {
       tag: r.name,
       from: r.from_name ?? '',
       failures: r.import_failures,
+      dueAt: r.next_import_at!,
     }));
+  }
+
+  /**
+   * Moves a due tag's next run to `nextImportAt` if it still falls due at `dueAt`; false when
+   * another scheduler (another process) claimed it first.
+   */
+  async claim(due: DueTag, nextImportAt: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('spec_tags')
+      .set({ next_import_at: nextImportAt })
+      .where('stream_id', '=', due.streamId)
+      .where('name', '=', due.tag)
+      .where('next_import_at', '=', due.dueAt)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async setSchedule(

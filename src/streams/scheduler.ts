@@ -26,7 +26,8 @@ const hostOf = (pullSpec: string) => {
 /**
  * Imports scheduled tags when their stored next-run time comes: at most `ratePerMinute` a
  * minute (token bucket) and `perRegistryConcurrency` at once per registry. A tag is claimed (its
- * next run moved) before it runs, so a restart resumes the schedule instead of repeating it.
+ * next run moved, if no one moved it first) before it runs, so a restart resumes the schedule
+ * instead of repeating it, and of several processes on one store only one imports it.
  */
 export class ImportScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -102,13 +103,12 @@ export class ImportScheduler {
         (this.perRegistry.get(host) ?? 0) >= perRegistryConcurrency
       )
         continue;
-      this.tokens -= 1;
-      await stores.imageStreams.setSchedule(
-        tag.streamId,
-        tag.tag,
+      const claimed = await stores.imageStreams.claim(
+        tag,
         new Date(nextImportAt(now, tag.failures + 1, schedule)).toISOString(),
-        tag.failures,
       );
+      if (!claimed) continue;
+      this.tokens -= 1;
       this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
       const run = this.run(tag.streamId, tag.tag, tag.failures).finally(() => {
         this.inFlight.delete(key);

@@ -1,0 +1,63 @@
+import pino from 'pino';
+import { ImportScheduler } from '../../src/streams/scheduler';
+import { ImportImageFullDocument } from '../generated/graphql';
+import { registriesConfigFile } from '../helpers/config-file';
+import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { pushSyntheticImage } from '../helpers/synthetic-images';
+
+describe('the import scheduler with several instances on one store', () => {
+  let registry: DockerRegistry;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    registry = await startDockerRegistry();
+    server = await startTestServer({
+      configFile: registriesConfigFile([
+        { name: 'upstream', kind: 'DISTRIBUTION', url: registry.url },
+      ]),
+      env: { REGQL_IMPORT_INTERVAL_SECONDS: '3600', REGQL_IMPORT_JITTER: '0' },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await registry?.stop();
+  });
+
+  it('imports a due tag once, in whichever instance claims it first', async () => {
+    await pushSyntheticImage(registry.url, 'team/app', 'v1');
+    const imported = await server.gql(ImportImageFullDocument, {
+      input: {
+        namespace: 'team-a',
+        stream: 'app',
+        from: `${registry.host}/team/app:v1`,
+        scheduled: true,
+        confirm: true,
+      },
+    });
+    expect(imported.data!.importImage.images[0].status).toBe('SUCCESS');
+
+    const { db, importer } = server.app.services;
+    const runs: string[] = [];
+    const schedulers = ['a', 'b'].map(
+      (name) =>
+        new ImportScheduler(
+          db,
+          importer,
+          {
+            schedule: { intervalMs: 3_600_000, jitter: 0, maxBackoffMs: 3_600_000 },
+            ratePerMinute: 60,
+            perRegistryConcurrency: 4,
+            tickMs: 60_000,
+          },
+          pino({ level: 'silent' }),
+          (status) => runs.push(`${name}: ${status}`),
+        ),
+    );
+    const inTwoHours = Date.now() + 2 * 3_600_000;
+    await Promise.all(schedulers.map((s) => s.tick(inTwoHours)));
+    await Promise.all(schedulers.map((s) => s.stop()));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^[ab]: UNCHANGED$/);
+  });
+});
