@@ -141,6 +141,7 @@ export function startRegql(options: {
     REGQL_ADMIN_TOKEN: options.adminToken,
     REGQL_LOG_LEVEL: 'warn',
     REGQL_SHUTDOWN_TIMEOUT_MS: '2000',
+    ...(process.env.BENCH_DATABASE_URL && { REGQL_DATABASE_URL: process.env.BENCH_DATABASE_URL }),
     ...options.env,
   });
 }

@@ -72,7 +72,12 @@ export class PushProvisioning {
         return { stream, recorded };
       }),
     );
-    this.announcer.appended();
-    if (done.recorded) await this.aliases.propagate(done.stream, [push.tag]);
+    // Signalled after the followers are moved: the feed's fan-out then starts after the push's
+    // 201 has gone out, even where the followers' queries yield to the event loop (PostgreSQL).
+    try {
+      if (done.recorded) await this.aliases.propagate(done.stream, [push.tag]);
+    } finally {
+      this.announcer.appended();
+    }
   }
 }
