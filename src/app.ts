@@ -64,6 +64,7 @@ import { RegistryGcStore } from './store/registry-gc-store';
 import { StreamStatusStore } from './store/stream-status-store';
 import { AliasPropagation } from './streams/alias-propagation';
 import { Importer } from './streams/importer';
+import { ImportRate } from './streams/import-rate';
 import { ImportScheduler } from './streams/scheduler';
 import { KeyedLock } from './streams/stream-lock';
 import { Tagger } from './streams/tagger';
@@ -208,12 +209,13 @@ export async function startApp(
     );
     const countImport = (status: string, trigger: 'api' | 'schedule' | 'webhook') =>
       metrics.imports.inc({ status, trigger });
+    const importRate = new ImportRate(imports.ratePerMinute);
     const scheduler = new ImportScheduler(
       store.db,
       importer,
+      importRate,
       {
         schedule,
-        ratePerMinute: imports.ratePerMinute,
         perRegistryConcurrency: imports.perRegistryConcurrency,
         tickMs: Math.min(1000, schedule.intervalMs / 4),
       },
@@ -288,7 +290,7 @@ export async function startApp(
       publicUrl,
       publicNamespaces: config.registry.publicNamespaces,
     });
-    const intake = new WebhookIntake(store.db, importer, feed, log, (status) =>
+    const intake = new WebhookIntake(store.db, importer, importRate, feed, log, (status) =>
       countImport(status, 'webhook'),
     );
     handle = requestListener({
@@ -317,7 +319,7 @@ export async function startApp(
         await scheduler.stop();
         retention.stop();
         await apollo.stop();
-        await intake.settled();
+        await intake.stop();
         await deliveries.stop();
         await feed.stop();
         await bus.close();

@@ -3,11 +3,11 @@ import { nextImportAt, type ScheduleSettings } from '../domain/schedule';
 import { parseReference } from '../oci/reference';
 import type { Db } from '../store/database';
 import { streamStoresOn } from '../store/stores';
+import type { ImportRate } from './import-rate';
 import type { Importer, ImportStatus } from './importer';
 
 export interface SchedulerSettings {
   schedule: ScheduleSettings;
-  ratePerMinute: number;
   perRegistryConcurrency: number;
   tickMs: number;
 }
@@ -24,15 +24,13 @@ const hostOf = (pullSpec: string) => {
 };
 
 /**
- * Imports scheduled tags when their stored next-run time comes: at most `ratePerMinute` a
- * minute (token bucket) and `perRegistryConcurrency` at once per registry. A tag is claimed (its
+ * Imports scheduled tags when their stored next-run time comes: within the shared import rate
+ * (token bucket) and `perRegistryConcurrency` at once per registry. A tag is claimed (its
  * next run moved, if no one moved it first) before it runs, so a restart resumes the schedule
  * instead of repeating it, and of several processes on one store only one imports it.
  */
 export class ImportScheduler {
   private timer: NodeJS.Timeout | null = null;
-  private tokens: number;
-  private refilledAt = Date.now();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perRegistry = new Map<string, number>();
   private ticking = false;
@@ -42,12 +40,11 @@ export class ImportScheduler {
   constructor(
     private readonly db: Db,
     private readonly importer: Importer,
+    private readonly rate: ImportRate,
     private readonly settings: SchedulerSettings,
     private readonly log: Logger,
     private readonly count: (status: ImportStatus) => void,
-  ) {
-    this.tokens = settings.ratePerMinute;
-  }
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -82,23 +79,19 @@ export class ImportScheduler {
   }
 
   async tick(now = Date.now()): Promise<void> {
-    const { ratePerMinute, perRegistryConcurrency, schedule } = this.settings;
-    this.tokens = Math.min(
-      ratePerMinute,
-      this.tokens + ((now - this.refilledAt) * ratePerMinute) / 60_000,
-    );
-    this.refilledAt = now;
-    if (this.tokens < 1) return;
+    const { perRegistryConcurrency, schedule } = this.settings;
+    const free = this.rate.available(now);
+    if (free < 1) return;
     const stores = streamStoresOn(this.db);
     const due = await stores.imageStreams.due(
       new Date(now).toISOString(),
-      Math.min(Math.floor(this.tokens), MAX_DUE_READ) + this.inFlight.size,
+      Math.min(Math.floor(free), MAX_DUE_READ) + this.inFlight.size,
     );
     for (const tag of due) {
       const key = `${tag.streamId}\u0000${tag.tag}`;
       const host = hostOf(tag.from);
       if (
-        this.tokens < 1 ||
+        this.rate.available(now) < 1 ||
         this.inFlight.has(key) ||
         (this.perRegistry.get(host) ?? 0) >= perRegistryConcurrency
       )
@@ -108,7 +101,7 @@ export class ImportScheduler {
         new Date(nextImportAt(now, tag.failures + 1, schedule)).toISOString(),
       );
       if (!claimed) continue;
-      this.tokens -= 1;
+      this.rate.take();
       this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
       const run = this.run(tag.streamId, tag.tag, tag.failures).finally(() => {
         this.inFlight.delete(key);

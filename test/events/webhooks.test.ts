@@ -25,9 +25,9 @@ describe('inbound registry webhooks', () => {
     (await server.gql(EventsDocument, { namespace: 'team-a', first: 500 }))
       .data!.events.edges.map((e) => e.node)
       .filter((n) => !type || n.type === type);
-  const currentImage = async (stream: string, tag: string) =>
-    (await server.gql(StreamTagDocument, { namespace: 'team-a', name: stream, tag })).data!
-      .imageStream?.tag?.current?.image;
+  const currentImage = async (stream: string, tag: string, on = server) =>
+    (await on.gql(StreamTagDocument, { namespace: 'team-a', name: stream, tag })).data!.imageStream
+      ?.tag?.current?.image;
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(url, {
       method: 'POST',
@@ -59,15 +59,18 @@ describe('inbound registry webhooks', () => {
       },
     ],
   });
-  const createReceiver = async (kind: 'DISTRIBUTION' | 'QUAY' | 'DOCKER_HUB' | 'HARBOR') => {
-    const res = await server.gql(CreateWebhookReceiverDocument, {
+  const createReceiver = async (
+    kind: 'DISTRIBUTION' | 'QUAY' | 'DOCKER_HUB' | 'HARBOR',
+    on = server,
+  ) => {
+    const res = await on.gql(CreateWebhookReceiverDocument, {
       input: { kind, namespace: 'team-a' },
     });
     const created = res.data!.createWebhookReceiver;
     return { id: created.id, url: created.url, secret: created.secret! };
   };
-  const track = async (stream: string, from: string) => {
-    const res = await server.gql(ImportImageFullDocument, {
+  const track = async (stream: string, from: string, on = server) => {
+    const res = await on.gql(ImportImageFullDocument, {
       input: { namespace: 'team-a', stream, from, tag: 'latest', confirm: true },
     });
     expect(res.data!.importImage.images[0].status).toBe('SUCCESS');
@@ -266,6 +269,41 @@ describe('inbound registry webhooks', () => {
     expect((await events('EXTERNAL_PUSH')).filter((e) => e.tag === 'edge')).toEqual([
       expect.objectContaining({ registry: 'docker.io', repository: 'team/app' }),
     ]);
+  });
+
+  it('starts imports within the import rate it shares with the scheduler', async () => {
+    const paced = await startTestServer({ env: { REGQL_IMPORT_RATE_PER_MINUTE: '1' } });
+    try {
+      await paced.gql(AddRegistryDocument, {
+        input: { name: 'upstream', kind: 'DISTRIBUTION', url: registry.url },
+      });
+      const quay = await createReceiver('QUAY', paced);
+      const pushed: Record<string, string> = {};
+      for (const tag of ['a', 'b']) {
+        await pushSyntheticImage(registry.url, 'team/paced', tag);
+        await track(`paced-${tag}`, `${registry.host}/team/paced:${tag}`, paced);
+        pushed[tag] = (await pushSyntheticImage(registry.url, 'team/paced', tag)).digest;
+      }
+      const res = await post(quay.url, {
+        repository: 'team/paced',
+        namespace: 'team',
+        name: 'paced',
+        docker_url: `${registry.host}/team/paced`,
+        updated_tags: ['a', 'b'],
+      });
+      expect(await res.json()).toEqual({ accepted: 2, duplicates: 0, imports: 2 });
+      const moved = async () => {
+        const current = await Promise.all(
+          ['a', 'b'].map((tag) => currentImage(`paced-${tag}`, 'latest', paced)),
+        );
+        return current.filter((image, i) => image === pushed[['a', 'b'][i]]).length;
+      };
+      await eventually(async () => (await moved()) >= 1, 'the first import');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await moved()).toBe(1);
+    } finally {
+      await paced.close();
+    }
   });
 
   it('counts webhook requests by kind and answer, and the imports they start', async () => {

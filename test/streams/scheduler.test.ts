@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { ImportRate } from '../../src/streams/import-rate';
 import { ImportScheduler } from '../../src/streams/scheduler';
 import { ImportImageFullDocument } from '../generated/graphql';
 import { registriesConfigFile } from '../helpers/config-file';
@@ -44,9 +45,9 @@ describe('the import scheduler with several instances on one store', () => {
         new ImportScheduler(
           db,
           importer,
+          new ImportRate(60),
           {
             schedule: { intervalMs: 3_600_000, jitter: 0, maxBackoffMs: 3_600_000 },
-            ratePerMinute: 60,
             perRegistryConcurrency: 4,
             tickMs: 60_000,
           },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../store/database';
 import { ImageStreamStore } from '../../store/image-stream-store';
 import { inTransaction } from '../../store/stores';
+import type { ImportRate } from '../../streams/import-rate';
 import type { Importer, ImportStatus } from '../../streams/importer';
 import type { EventAnnouncer } from '../event-feed';
 import type { ExternalPush } from './external-push';
@@ -45,10 +46,14 @@ export class WebhookIntake {
   private readonly again = new Map<string, ImportTarget>();
   private readonly onIdle: (() => void)[] = [];
   private readonly streams: ImageStreamStore;
+  /** Set while waiting imports wait for the import rate. */
+  private paced: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
     private readonly importer: Importer,
+    private readonly rate: ImportRate,
     private readonly announcer: EventAnnouncer,
     private readonly log: Logger,
     private readonly countImport: (status: string) => void,
@@ -104,9 +109,18 @@ export class WebhookIntake {
   }
 
   /** Resolves once no import is running or waiting. */
-  settled(): Promise<void> {
-    if (this.running.size === 0) return Promise.resolve();
+  private settled(): Promise<void> {
+    if (this.running.size === 0 && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.onIdle.push(resolve));
+  }
+
+  /** Drops the imports still waiting for their turn and resolves once the running ones end. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.paced) clearTimeout(this.paced);
+    this.waiting.length = 0;
+    this.again.clear();
+    return this.settled();
   }
 
   private async tracking(namespace: string, pushes: ExternalPush[]): Promise<ImportTarget[]> {
@@ -122,6 +136,7 @@ export class WebhookIntake {
    * running adds nothing but, if it is running, one more import after it.
    */
   private startImport(target: ImportTarget): void {
+    if (this.stopped) return;
     const key = `${target.streamId}\n${target.tag}`;
     if (this.running.has(key)) {
       this.again.set(key, target);
@@ -133,8 +148,18 @@ export class WebhookIntake {
     this.pump();
   }
 
+  /** Starts waiting imports while fewer than IMPORT_CONCURRENCY run and the import rate allows. */
   private pump(): void {
     while (this.running.size < IMPORT_CONCURRENCY && this.waiting.length > 0) {
+      const wait = this.rate.waitMs();
+      if (wait > 0) {
+        this.paced ??= setTimeout(() => {
+          this.paced = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.rate.take();
       const { key, ...target } = this.waiting.shift()!;
       const { streamId, tag } = target;
       this.running.add(key);
@@ -152,7 +177,8 @@ export class WebhookIntake {
             this.startImport(again);
           }
           this.pump();
-          if (this.running.size === 0) for (const settle of this.onIdle.splice(0)) settle();
+          if (this.running.size === 0 && this.waiting.length === 0)
+            for (const settle of this.onIdle.splice(0)) settle();
         });
     }
   }
