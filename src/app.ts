@@ -44,8 +44,10 @@ import { attachWebSocket } from './server/websocket';
 import { webhookRoute } from './server/webhook-route';
 import { ImageStreamStore } from './store/image-stream-store';
 import { openStore, type Store } from './store/open-store';
+import { StoreSettings } from './store/store-settings';
 import { PluginRegistry } from '../plugins';
 import { loadSecretKey, SecretBox } from './auth/secret-box';
+import { checkSecretKey } from './auth/secret-key-check';
 import { Vault } from './auth/vault';
 import { TokenCache } from './oci/client/token-cache';
 import { transportDefaults } from './oci/client/transport';
@@ -133,6 +135,7 @@ export async function startApp(
     const metrics = new Metrics(store.queryCount);
     const secretKey = loadSecretKey(config.dataDir, config.secretKey);
     const secretBox = new SecretBox(secretKey);
+    await checkSecretKey(new StoreSettings(store.db), secretBox);
     const blobStore = new BlobStore(join(config.dataDir, 'registry'));
     await blobStore.init();
     const registries = new RegistryCatalog(

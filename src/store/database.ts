@@ -175,6 +175,11 @@ export interface TriggerDeliveryTable {
   updated_at: string;
 }
 
+export interface StoreSettingTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   tokens: TokenTable;
   registries: RegistryTable;
@@ -193,6 +198,7 @@ export interface Database {
   webhook_seen: WebhookSeenTable;
   triggers: TriggerTable;
   trigger_deliveries: TriggerDeliveryTable;
+  store_settings: StoreSettingTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AddCredentialDocument,
@@ -280,5 +282,19 @@ describe('credentials vault', () => {
 
   it('keeps its key in a 0600 file when none is configured', () => {
     expect(statSync(join(server.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to open its store with another secret key, and opens it again with its own', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'regql-key-'));
+    try {
+      await (await startTestServer({ dataDir })).close();
+      const other = randomBytes(32).toString('hex');
+      await expect(startTestServer({ dataDir, env: { REGQL_SECRET_KEY: other } })).rejects.toThrow(
+        "secretKey (REGQL_SECRET_KEY) is not the key this store's credentials are sealed with",
+      );
+      await (await startTestServer({ dataDir })).close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

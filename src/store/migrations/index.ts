@@ -5,6 +5,7 @@ import * as status from './003-image-stream-status';
 import * as integrated from './004-integrated-registry';
 import * as events from './005-events';
 import * as triggerFirstAttempt from './006-trigger-first-attempt';
+import * as storeSettings from './007-store-settings';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ const steps: Record<string, Step> = {
   '004-integrated-registry': integrated,
   '005-events': events,
   '006-trigger-first-attempt': triggerFirstAttempt,
+  '007-store-settings': storeSettings,
 };
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
