@@ -304,7 +304,7 @@ export async function startApp(
       ),
       graphql: graphqlHandler(apollo, services),
       metrics,
-      ready: () => ready,
+      ready: async () => ready && (await store.answers()),
       log,
     });
     log.info({ url, publicUrl }, 'regql listening');

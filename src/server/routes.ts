@@ -22,7 +22,8 @@ export interface RouteDeps {
   webhooks: Handler;
   metrics: Metrics;
   /** True once the store is open and migrated, false again while shutting down. */
-  ready: () => boolean;
+  /** False while starting or stopping, or while the store does not answer. */
+  ready: () => Promise<boolean>;
   log: Logger;
 }
 
@@ -89,7 +90,7 @@ export function requestListener({
         case '/healthz':
           return send(res, 200, 'application/json', '{"status":"ok"}');
         case '/readyz':
-          return ready()
+          return (await ready())
             ? send(res, 200, 'application/json', '{"status":"ready"}')
             : send(res, 503, 'application/json', '{"status":"not ready"}');
         case '/metrics':

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, type Dialect } from 'kysely';
+import { Kysely, Migrator, sql, type Dialect } from 'kysely';
 import type { Logger } from 'pino';
 import { urlForLogs } from '../server/logger';
 import type { Database, Db } from './database';
@@ -13,6 +13,8 @@ export interface Store {
   db: Db;
   /** Statements executed so far; read by metrics and by the N+1 tests. */
   queryCount(): number;
+  /** Whether the database answers a trivial query (PostgreSQL can be away; SQLite cannot). */
+  answers(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -68,5 +70,14 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
       `store migration ${failed?.migrationName ?? ''}${where} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return { db, queryCount: () => queries, close: () => db.destroy() };
+  return {
+    db,
+    queryCount: () => queries,
+    answers: () =>
+      sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      ),
+    close: () => db.destroy(),
+  };
 }

@@ -46,6 +46,7 @@ export function postgresPool(connectionString: string, onError: (err: Error) => 
   const pool = new Pool({
     connectionString,
     max: 10,
+    connectionTimeoutMillis: 5000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID && format !== 'binary'
@@ -54,5 +55,9 @@ export function postgresPool(connectionString: string, onError: (err: Error) => 
     },
   });
   pool.on('error', onError);
+  // A checked-out client whose connection dies emits 'error' besides failing its query, and the
+  // pool listens only to idle ones: unheard, that event would end the process. The failed
+  // query reports it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }

@@ -21,6 +21,9 @@ export interface PostgresServer {
   adminUrl: string;
   /** Creates a database (if missing) and returns its URL. */
   database(name: string): string;
+  /** Stops the server, keeping its data, until `resume`. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -74,24 +77,29 @@ export async function startPostgres(): Promise<PostgresServer> {
     '-E',
     'UTF8',
   ]);
-  run(join(bin, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-t',
-    '30',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-    'start',
-  ]);
+  const start = () =>
+    run(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      'start',
+    ]);
+  const halt = () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  start();
   const urlOf = (database: string) => `postgres://regql:${password}@127.0.0.1:${port}/${database}`;
   return {
     adminUrl: urlOf('postgres'),
     database: (name) => createDatabase(urlOf('postgres'), name),
+    pause: halt,
+    resume: start,
     stop: async () => {
-      run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

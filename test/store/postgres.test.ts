@@ -5,8 +5,10 @@ import type { EventDraft } from '../../src/events/registry-event';
 import { openStore, type Store } from '../../src/store/open-store';
 import { RegistryContentStore } from '../../src/store/registry-content-store';
 import { inTransaction } from '../../src/store/stores';
+import { eventually } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { startTestServer } from '../helpers/server';
 
 const draft: EventDraft = {
   type: 'TAG_UPDATED',
@@ -75,6 +77,22 @@ describe('the store on a real PostgreSQL server', () => {
     const digest = `sha256:${'d'.repeat(64)}`;
     await content.linkBlob('team-a/big', digest, 5 * 1024 ** 3);
     expect(await content.blobSize('team-a/big', digest)).toBe(5 * 1024 ** 3);
+  });
+
+  it('is not ready while its database is away, and ready again once it is back', async () => {
+    const served = await startTestServer({
+      env: { REGQL_DATABASE_URL: server.database('readiness') },
+    });
+    const readyz = async () => (await fetch(`${served.url}/readyz`)).status;
+    try {
+      expect(await readyz()).toBe(200);
+      server.pause();
+      expect(await readyz()).toBe(503);
+      server.resume();
+      await eventually(async () => (await readyz()) === 200, 'readiness after the restart');
+    } finally {
+      await served.close();
+    }
   });
 
   it('names an unreachable server without its password', async () => {
