@@ -36,13 +36,17 @@ function eventFromRow(row: Selectable<EventTable>): RegistryEvent {
 const PRUNED_THROUGH = 'pruned_through';
 
 /**
- * The durable event log. `append` runs inside the transaction of the change it reports, and in
- * the same statement set queues a delivery for every trigger the event matches.
+ * The durable event log. `append` runs inside the transaction of the change it reports (or one
+ * of its own), and in the same transaction queues a delivery for every trigger the event matches.
  */
 export class EventLog {
   constructor(private readonly db: Db) {}
 
   async append(draft: EventDraft): Promise<RegistryEvent> {
+    // Outside a transaction, one of its own: ids follow commit order only among transactions,
+    // which run one at a time (see the store's dialects).
+    if (!this.db.isTransaction)
+      return this.db.transaction().execute((trx) => new EventLog(trx).append(draft));
     const { id } = await this.db
       .insertInto('events')
       .values({

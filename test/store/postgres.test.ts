@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventLog } from '../../src/events/event-log';
 import type { EventDraft } from '../../src/events/registry-event';
+import type { Db } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store/open-store';
 import { RegistryContentStore } from '../../src/store/registry-content-store';
 import { inTransaction } from '../../src/store/stores';
@@ -43,33 +45,39 @@ describe('the store on a real PostgreSQL server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs write transactions one at a time across processes, so event ids follow commit order', async () => {
-    const [a, b] = [await open('serialized'), await open('serialized')];
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const order: string[] = [];
-    const first = inTransaction(a.db, async ({ events }) => {
-      const event = await events.append(draft);
-      await held;
-      order.push('a commits');
-      return event;
-    });
-    await new Promise((r) => setTimeout(r, 100));
-    const second = inTransaction(b.db, async ({ events }) => {
-      order.push('b begins');
-      return events.append(draft);
-    }).then((event) => {
-      order.push('b committed');
-      return event;
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    const whileHeld = [...order];
-    release();
-    const [one, two] = await Promise.all([first, second]);
-    expect(whileHeld).toEqual([]);
-    expect(order).toEqual(['a commits', 'b begins', 'b committed']);
-    expect(Number(two.id)).toBeGreaterThan(Number(one.id));
-  });
+  it.each([
+    [
+      'in a transaction of its own making',
+      (db: Db) => inTransaction(db, ({ events }) => events.append(draft)),
+    ],
+    ['appended on its own', (db: Db) => new EventLog(db).append(draft)],
+  ])(
+    'runs write transactions one at a time across processes, so event ids follow commit order: %s',
+    async (_how, appendElsewhere) => {
+      const [a, b] = [await open('serialized'), await open('serialized')];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const order: string[] = [];
+      const first = inTransaction(a.db, async ({ events }) => {
+        const event = await events.append(draft);
+        await held;
+        order.push('a commits');
+        return event;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const second = appendElsewhere(b.db).then((event) => {
+        order.push('b committed');
+        return event;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const whileHeld = [...order];
+      release();
+      const [one, two] = await Promise.all([first, second]);
+      expect(whileHeld).toEqual([]);
+      expect(order).toEqual(['a commits', 'b committed']);
+      expect(Number(two.id)).toBeGreaterThan(Number(one.id));
+    },
+  );
 
   it('keeps sizes past 2 GiB and returns 64-bit integers as numbers', async () => {
     const store = await open('sizes');
