@@ -186,7 +186,7 @@ export class EventLog {
           .where((w) =>
             w.or([
               w('types', 'is', null),
-              sql<boolean>`types like ${`%,${event.type.replaceAll('_', '\\_')},%`} escape '\\'`,
+              sql<boolean>`types like ${`%,${event.type.replaceAll('_', '!_')},%`} escape '!'`,
             ]),
           ),
       )

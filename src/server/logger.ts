@@ -24,12 +24,16 @@ export function createLogger(level: string): Logger {
   });
 }
 
-/** A service URL (Redis, PostgreSQL) as it may be logged: without user name or password. */
+/**
+ * A service URL (Redis, PostgreSQL) as it may be logged: without user name, password or query
+ * (`?password=` and `?sslpassword=` are valid there).
+ */
 export function urlForLogs(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
+    parsed.search = '';
     return parsed.toString();
   } catch {
     return '(unparsable URL)';

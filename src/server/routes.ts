@@ -21,7 +21,6 @@ export interface RouteDeps {
   /** Inbound registry webhooks on /webhooks/<kind>/... */
   webhooks: Handler;
   metrics: Metrics;
-  /** True once the store is open and migrated, false again while shutting down. */
   /** False while starting or stopping, or while the store does not answer. */
   ready: () => Promise<boolean>;
   log: Logger;

@@ -18,6 +18,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** How long a readiness probe waits for the database before calling it away. */
+const ANSWER_TIMEOUT_MS = 2000;
+
 export interface StoreOptions {
   /** postgres://… for a PostgreSQL store; otherwise SQLite under the data directory. */
   databaseUrl?: string;
@@ -73,11 +76,21 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
   return {
     db,
     queryCount: () => queries,
-    answers: () =>
-      sql`select 1`.execute(db).then(
+    answers: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ANSWER_TIMEOUT_MS);
+      });
+      const answered = sql`select 1`.execute(db).then(
         () => true,
         () => false,
-      ),
+      );
+      try {
+        return await Promise.race([answered, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close: () => db.destroy(),
   };
 }

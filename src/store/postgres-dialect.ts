@@ -19,9 +19,16 @@ class SerializedPostgresDriver extends PostgresDriver {
     settings: TransactionSettings,
   ): Promise<void> {
     await super.beginTransaction(connection, settings);
-    await connection.executeQuery(
-      CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`),
-    );
+    try {
+      await connection.executeQuery(
+        CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`),
+      );
+    } catch (err) {
+      // kysely rolls back only once the begin succeeded: without this, a lock_timeout would
+      // hand the connection back to the pool inside an aborted transaction.
+      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw err;
+    }
   }
 }
 
@@ -47,6 +54,7 @@ export function postgresPool(connectionString: string, onError: (err: Error) => 
     connectionString,
     max: 10,
     connectionTimeoutMillis: 5000,
+    keepAlive: true,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID && format !== 'binary'

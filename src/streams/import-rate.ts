@@ -31,4 +31,9 @@ export class ImportRate {
   take(): void {
     this.tokens -= 1;
   }
+
+  /** Returns a token taken for an import that did not start. */
+  giveBack(): void {
+    this.tokens = Math.min(this.perMinute, this.tokens + 1);
+  }
 }

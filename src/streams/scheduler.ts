@@ -96,12 +96,16 @@ export class ImportScheduler {
         (this.perRegistry.get(host) ?? 0) >= perRegistryConcurrency
       )
         continue;
+      // Taken before the claim's await, so a webhook import cannot take the same token meanwhile.
+      this.rate.take();
       const claimed = await stores.imageStreams.claim(
         tag,
         new Date(nextImportAt(now, tag.failures + 1, schedule)).toISOString(),
       );
-      if (!claimed) continue;
-      this.rate.take();
+      if (!claimed) {
+        this.rate.giveBack();
+        continue;
+      }
       this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
       const run = this.run(tag.streamId, tag.tag, tag.failures).finally(() => {
         this.inFlight.delete(key);
@@ -123,11 +127,16 @@ export class ImportScheduler {
     this.count(status);
     const after = status === 'FAILED' ? failures + 1 : 0;
     const next = nextImportAt(Date.now(), after, this.settings.schedule);
-    await streamStoresOn(this.db).imageStreams.setSchedule(
-      streamId,
-      tag,
-      new Date(next).toISOString(),
-      after,
-    );
+    try {
+      await streamStoresOn(this.db).imageStreams.setSchedule(
+        streamId,
+        tag,
+        new Date(next).toISOString(),
+        after,
+      );
+    } catch (err) {
+      // The claim already moved the next run, so the tag comes round again anyway.
+      this.log.error({ err, streamId, tag }, 'recording the next scheduled import failed');
+    }
   }
 }

@@ -134,7 +134,9 @@ describe('RedisEventBus on a real redis-server', () => {
     const raw = createClient({ url: redis.url });
     await raw.connect();
     try {
-      expect(await raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'])).toBe(2);
+      expect(
+        await raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']),
+      ).toBeGreaterThanOrEqual(2);
     } finally {
       raw.destroy();
     }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { EventLog } from '../../src/events/event-log';
 import type { EventDraft } from '../../src/events/registry-event';
 import type { Db } from '../../src/store/database';
@@ -57,14 +58,17 @@ describe('the store on a real PostgreSQL server', () => {
       const [a, b] = [await open('serialized'), await open('serialized')];
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
       const order: string[] = [];
       const first = inTransaction(a.db, async ({ events }) => {
         const event = await events.append(draft);
+        locked();
         await held;
         order.push('a commits');
         return event;
       });
-      await new Promise((r) => setTimeout(r, 100));
+      await holding;
       const second = appendElsewhere(b.db).then((event) => {
         order.push('b committed');
         return event;
@@ -78,6 +82,30 @@ describe('the store on a real PostgreSQL server', () => {
       expect(Number(two.id)).toBeGreaterThan(Number(one.id));
     },
   );
+
+  it('rolls back a transaction whose wait for the write lock times out, leaving its connection usable', async () => {
+    const url = server.database('lock-timeout');
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`alter database "lock-timeout" set lock_timeout = '200ms'`);
+    await admin.end();
+    const [a, b] = [await open('lock-timeout'), await open('lock-timeout')];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const first = inTransaction(a.db, async () => {
+      locked();
+      await held;
+    });
+    await holding;
+    await expect(inTransaction(b.db, ({ events }) => events.append(draft))).rejects.toThrow(
+      /lock timeout/,
+    );
+    release();
+    await first;
+    expect(await b.db.selectFrom('events').select('id').execute()).toEqual([]);
+  });
 
   it('keeps sizes past 2 GiB and returns 64-bit integers as numbers', async () => {
     const store = await open('sizes');
@@ -95,8 +123,11 @@ describe('the store on a real PostgreSQL server', () => {
     try {
       expect(await readyz()).toBe(200);
       server.pause();
-      expect(await readyz()).toBe(503);
-      server.resume();
+      try {
+        expect(await readyz()).toBe(503);
+      } finally {
+        server.resume();
+      }
       await eventually(async () => (await readyz()) === 200, 'readiness after the restart');
     } finally {
       await served.close();

@@ -17,7 +17,10 @@ interface Step {
   up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
 }
 
-/** Versioned migrations, applied in name order at start. Never edit one that has shipped. */
+/**
+ * Versioned migrations, applied in name order at start. Never change what one that has shipped
+ * does on a dialect it already ran on.
+ */
 const steps: Record<string, Step> = {
   '001-foundation': foundation,
   '002-credentials': credentials,
