@@ -47,7 +47,8 @@ describe('the import scheduler with several instances on one store', () => {
           importer,
           new ImportRate(60),
           {
-            schedule: { intervalMs: 3_600_000, jitter: 0, maxBackoffMs: 3_600_000 },
+            // Longer than the tick's leap ahead: a tag one instance has imported is not due again.
+            schedule: { intervalMs: 86_400_000, jitter: 0, maxBackoffMs: 86_400_000 },
             perRegistryConcurrency: 4,
             tickMs: 60_000,
           },
