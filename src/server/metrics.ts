@@ -4,12 +4,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly graphqlRequests = new Counter({
-    name: 'regql_graphql_requests_total',
-    help: 'GraphQL operations executed, by operation name and transport',
-    labelNames: ['operation', 'transport'] as const,
-    registers: [this.registry],
-  });
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]) {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  readonly graphqlRequests = this.counter(
+    'regql_graphql_requests_total',
+    'GraphQL operations executed, by operation name and transport',
+    ['operation', 'transport'],
+  );
 
   readonly graphqlDuration = new Histogram({
     name: 'regql_graphql_request_duration_seconds',
@@ -19,12 +22,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly graphqlErrors = new Counter({
-    name: 'regql_graphql_errors_total',
-    help: 'GraphQL errors returned, by extensions.code',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
+  readonly graphqlErrors = this.counter(
+    'regql_graphql_errors_total',
+    'GraphQL errors returned, by extensions.code',
+    ['code'],
+  );
 
   readonly openSubscriptions = new Gauge({
     name: 'regql_subscriptions_open',
@@ -32,33 +34,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly upstreamRequests = new Counter({
-    name: 'regql_upstream_requests_total',
-    help: 'HTTP requests to registries, by registry name and status (0: no answer)',
-    labelNames: ['registry', 'status'] as const,
-    registers: [this.registry],
-  });
+  readonly upstreamRequests = this.counter(
+    'regql_upstream_requests_total',
+    'HTTP requests to registries, by registry name and status (0: no answer)',
+    ['registry', 'status'],
+  );
 
-  readonly imports = new Counter({
-    name: 'regql_imports_total',
-    help: 'Tag imports by result (SUCCESS, UNCHANGED, FAILED) and trigger (api, schedule, webhook)',
-    labelNames: ['status', 'trigger'] as const,
-    registers: [this.registry],
-  });
+  readonly imports = this.counter(
+    'regql_imports_total',
+    'Tag imports by result (SUCCESS, UNCHANGED, FAILED) and trigger (api, schedule, webhook)',
+    ['status', 'trigger'],
+  );
 
-  readonly webhookRequests = new Counter({
-    name: 'regql_webhook_requests_total',
-    help: 'Inbound registry webhook requests, by kind and HTTP status answered',
-    labelNames: ['kind', 'status'] as const,
-    registers: [this.registry],
-  });
+  readonly webhookRequests = this.counter(
+    'regql_webhook_requests_total',
+    'Inbound registry webhook requests, by kind and HTTP status answered',
+    ['kind', 'status'],
+  );
 
-  readonly triggerAttempts = new Counter({
-    name: 'regql_trigger_attempts_total',
-    help: 'Outbound trigger POSTs, by outcome (DELIVERED, RETRY, FAILED)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
+  readonly triggerAttempts = this.counter(
+    'regql_trigger_attempts_total',
+    'Outbound trigger POSTs, by outcome (DELIVERED, RETRY, FAILED)',
+    ['result'],
+  );
 
   constructor(storeQueries: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'regql_' });
