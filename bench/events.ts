@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { basicAuth } from '../test/helpers/basic-auth';
-import { pushSyntheticImage } from '../test/helpers/synthetic-images';
+import { epochNow, pushSyntheticImage } from '../test/helpers/synthetic-images';
 import {
   CLOCK_TICKS,
   SetupError,
@@ -79,8 +79,6 @@ function positiveInteger(name: string, fallback: number): number {
   return value;
 }
 
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
-const now = () => performance.timeOrigin + performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Busy and total CPU seconds of the whole machine so far, from /proc/stat (all cores). */
 function machineCpuSeconds(): { busy: number; total: number } {
@@ -210,7 +208,7 @@ function runWorker(): void {
         ),
       );
       socket.on('message', (data: Buffer) => {
-        const at = now();
+        const at = epochNow();
         const message = JSON.parse(data.toString('utf8')) as {
           type: string;
           id?: string;
@@ -704,7 +702,7 @@ async function run(workDir: string, res: { regql: Child[] }): Promise<boolean> {
   const benchCpuStart = process.cpuUsage();
   const machineStart = machineCpuSeconds();
   const pushStart = performance.now();
-  const pushStartMs = now();
+  const pushStartMs = epochNow();
   const pushes: Pushed[] = [];
   for (let n = 0; n < PUSHES; n++) {
     const repository = `${NAMESPACE}/app-${n % REPOSITORIES}`;

@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import { loadSecretKey, SecretBox } from '../../src/auth/secret-box';
 import { Vault } from '../../src/auth/vault';
 import { CredentialStore } from '../../src/store/credential-store';
-import { openStore, type Store } from '../../src/store/open-store';
-import { testStoreOptions } from '../helpers/postgres';
+import type { Store } from '../../src/store/open-store';
+import { openTestStore } from '../helpers/postgres';
 
 describe('vault lookup, as image streams pick credentials', () => {
   let store: Store;
   let vault: Vault;
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'regql-vault-'));
-    store = await openStore(dir, testStoreOptions(dir));
+    store = await openTestStore('regql-vault-');
     vault = new Vault(new CredentialStore(store.db), new SecretBox(randomBytes(32)), 'shared');
     const add = (namespace: string, registryHost: string, password: string) =>
       vault.add(namespace, { registryHost, username: 'u', password, kind: 'BASIC' });

@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { InProcessEventBus } from '../../src/events/event-bus';
 import { EventFeed } from '../../src/events/event-feed';
 import { EventLog } from '../../src/events/event-log';
 import type { RegistryEvent } from '../../src/events/registry-event';
-import { openStore, type Store } from '../../src/store/open-store';
+import type { Store } from '../../src/store/open-store';
 import { logEvent } from '../helpers/events';
-import { testStoreOptions } from '../helpers/postgres';
+import { openTestStore } from '../helpers/postgres';
 
 async function take(it: AsyncIterator<RegistryEvent>, n: number): Promise<RegistryEvent[]> {
   const out: RegistryEvent[] = [];
@@ -45,8 +42,7 @@ describe('event feed over the durable log', () => {
   };
 
   beforeEach(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'regql-feed-'));
-    store = await openStore(dir, testStoreOptions(dir));
+    store = await openTestStore('regql-feed-');
     eventLog = new EventLog(store.db);
     feed = open();
     await feed.start();

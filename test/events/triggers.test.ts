@@ -8,6 +8,7 @@ import {
   type TriggersQuery,
 } from '../generated/graphql';
 import { verifySignature } from '../../src/events/triggers/signature';
+import { metricsText } from '../helpers/metrics';
 import { eventually } from '../helpers/events';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
 import { basicAuth } from '../helpers/basic-auth';
@@ -145,7 +146,7 @@ describe('outbound triggers', () => {
     });
     for (const d of deliveries.slice(0, -1))
       expect(d).toMatchObject({ status: 'DELIVERED', attempts: 1, lastError: null });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await metricsText(server.url);
     expect(metrics).toMatch(/^regql_trigger_attempts_total\{result="RETRY"\} [1-9]/m);
     expect(metrics).toMatch(/^regql_trigger_attempts_total\{result="DELIVERED"\} [1-9]/m);
   });

@@ -9,6 +9,7 @@ import {
   StreamTagDocument,
   WebhookReceiversDocument,
 } from '../generated/graphql';
+import { metricsText } from '../helpers/metrics';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { eventually } from '../helpers/events';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
@@ -307,7 +308,7 @@ describe('inbound registry webhooks', () => {
   });
 
   it('counts webhook requests by kind and answer, and the imports they start', async () => {
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await metricsText(server.url);
     for (const status of ['202', '401', '400'])
       expect(metrics).toMatch(
         new RegExp(

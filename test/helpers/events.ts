@@ -25,12 +25,9 @@ export function recordEvents(services: Pick<Services, 'feed'>): {
   };
 }
 
-/** Appends an event to the log as a writer would, and announces it. */
-export async function logEvent(
-  services: Pick<Services, 'feed' | 'eventLog'>,
-  draft: Partial<EventDraft> & Pick<EventDraft, 'namespace'>,
-): Promise<RegistryEvent> {
-  const event = await services.eventLog.append({
+/** A TAG_UPDATED of `web:latest`, now, with `draft`'s fields over it. */
+export function eventDraft(draft: Partial<EventDraft> & Pick<EventDraft, 'namespace'>): EventDraft {
+  return {
     type: 'TAG_UPDATED',
     occurredAt: new Date().toISOString(),
     stream: 'web',
@@ -41,7 +38,15 @@ export async function logEvent(
     previousDigest: null,
     message: null,
     ...draft,
-  });
+  };
+}
+
+/** Appends an event to the log as a writer would, and announces it. */
+export async function logEvent(
+  services: Pick<Services, 'feed' | 'eventLog'>,
+  draft: Partial<EventDraft> & Pick<EventDraft, 'namespace'>,
+): Promise<RegistryEvent> {
+  const event = await services.eventLog.append(eventDraft(draft));
   services.feed.appended();
   return event;
 }

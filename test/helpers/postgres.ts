@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore, type Store } from '../../src/store/open-store';
 import { freePort } from './processes';
 
 /** Set (by the jest global setup) to the admin URL of a test server: run the suite on PostgreSQL. */
@@ -110,17 +111,23 @@ function postgresUser(): { uid: number; gid: number } {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+/** Databases made by this process, by admin URL and name: each is created once. */
+const created = new Map<string, string>();
+
 /** Creates `name` on the server of `adminUrl` unless it exists; returns the database's URL. */
 export function createDatabase(adminUrl: string, name: string): string {
+  const known = created.get(`${adminUrl} ${name}`);
+  if (known) return known;
   const url = new URL(adminUrl);
-  const created = spawnSync(
+  const made = spawnSync(
     join(binDir(), 'createdb'),
     ['-h', url.hostname, '-p', url.port, '-U', url.username, name],
     { encoding: 'utf8', env: { ...process.env, PGPASSWORD: url.password }, timeout: 30_000 },
   );
-  if (created.status !== 0 && !created.stderr.includes('already exists'))
-    throw new Error(`createdb ${name} failed: ${created.stderr}`);
+  if (made.status !== 0 && !made.stderr.includes('already exists'))
+    throw new Error(`createdb ${name} failed: ${made.stderr}`);
   url.pathname = `/${name}`;
+  created.set(`${adminUrl} ${name}`, url.toString());
   return url.toString();
 }
 
@@ -135,10 +142,11 @@ export function testDatabaseEnv(dataDir: string): Record<string, string> {
   return { REGQL_DATABASE_URL: createDatabase(adminUrl, name) };
 }
 
-/** The store options a test that opens a store itself uses for `dataDir`. */
-export const testStoreOptions = (dataDir: string) => ({
-  databaseUrl: testDatabaseEnv(dataDir).REGQL_DATABASE_URL,
-});
+/** A store on a fresh data directory, for tests that open one themselves (SQLite or PostgreSQL). */
+export function openTestStore(prefix: string): Promise<Store> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  return openStore(dataDir, { databaseUrl: testDatabaseEnv(dataDir).REGQL_DATABASE_URL });
+}
 
 /**
  * Every byte the store keeps for `dataDir`: the SQLite file and its WAL, or a dump of the

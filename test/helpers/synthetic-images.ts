@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Digest } from '../../src/oci/digest';
 import { OCI_MANIFEST } from '../../src/oci/media-types';
 import type { Descriptor } from './images';
 
@@ -11,9 +12,8 @@ export interface SyntheticImage {
   manifestPut: { sentAt: number; acknowledgedAt: number };
 }
 
-const epochNow = () => performance.timeOrigin + performance.now();
-
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
+export const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
  * Pushes a small single-layer image straight over the Distribution API (monolithic uploads):
@@ -34,7 +34,7 @@ export async function pushSyntheticImage(
     ? { authorization: options.authorization }
     : {};
   const upload = async (data: Buffer): Promise<string> => {
-    const digest = sha256(data);
+    const digest = sha256Digest(data);
     const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, {
       method: 'POST',
       headers,
@@ -58,7 +58,7 @@ export async function pushSyntheticImage(
       architecture: options.architecture ?? 'amd64',
       os: 'linux',
       config: { Labels: options.labels ?? {} },
-      rootfs: { type: 'layers', diff_ids: [sha256(layerBytes)] },
+      rootfs: { type: 'layers', diff_ids: [sha256Digest(layerBytes)] },
     }),
   );
   const layer: Descriptor = {
@@ -88,7 +88,7 @@ export async function pushSyntheticImage(
   if (put.status !== 201) throw new Error(`manifest put: ${put.status} ${await put.text()}`);
   await put.arrayBuffer();
   return {
-    digest: sha256(manifest),
+    digest: sha256Digest(manifest),
     manifest,
     config,
     layer,

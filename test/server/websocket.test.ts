@@ -7,6 +7,7 @@ import {
   RevokeTokenDocument,
   type RegistryEventsSubscription,
 } from '../generated/graphql';
+import { metricsText } from '../helpers/metrics';
 import { eventually, logEvent } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
@@ -61,7 +62,7 @@ describe('graphql-ws on /graphql', () => {
     );
     try {
       await eventually(() => server.app.services.feed.subscriberCount() === 1, 'the subscription');
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const metrics = await metricsText(server.url);
       expect(metrics).toMatch(/^regql_subscriptions_open 1$/m);
       const services = server.app.services;
       await logEvent(services, { namespace: 'team-b' });
@@ -80,17 +81,13 @@ describe('graphql-ws on /graphql', () => {
       () => server.app.services.feed.subscriberCount() === 0,
       'the subscription to end',
     );
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await metricsText(server.url);
     expect(metrics).toMatch(/^regql_subscriptions_open 0$/m);
   });
 
   it('counts subscriptions per connection, also for two clients on one port number with one operation id', async () => {
     const gauge = async () =>
-      Number(
-        /^regql_subscriptions_open (\d+)$/m.exec(
-          await (await fetch(`${server.url}/metrics`)).text(),
-        )?.[1],
-      );
+      Number(/^regql_subscriptions_open (\d+)$/m.exec(await metricsText(server.url))?.[1]);
     const localPort = await freePort();
     const sockets = await Promise.all(
       ['127.0.0.1', '127.0.0.2'].map(async (localAddress) => {

@@ -3,28 +3,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { EventLog } from '../../src/events/event-log';
-import type { EventDraft } from '../../src/events/registry-event';
 import type { Db } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store/open-store';
 import { RegistryContentStore } from '../../src/store/registry-content-store';
 import { inTransaction } from '../../src/store/stores';
-import { eventually } from '../helpers/events';
+import { eventDraft, eventually } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { startTestServer } from '../helpers/server';
 
-const draft: EventDraft = {
-  type: 'TAG_UPDATED',
-  occurredAt: new Date().toISOString(),
-  namespace: 'team-a',
-  stream: 'web',
-  tag: 'latest',
-  registry: null,
-  repository: null,
-  digest: `sha256:${'c'.repeat(64)}`,
-  previousDigest: null,
-  message: null,
-};
+const draft = eventDraft({ namespace: 'team-a' });
+
+/** Runs `work` in a transaction on `db`, then keeps it (and the write lock) open until `release`. */
+async function holdWriteLock<T>(
+  db: Db,
+  work: (events: EventLog) => Promise<T>,
+): Promise<{ release: () => void; done: Promise<T> }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const holding = new Promise<void>((resolve) => (locked = resolve));
+  const done = inTransaction(db, async ({ events }) => {
+    const result = await work(events);
+    locked();
+    await held;
+    return result;
+  });
+  await holding;
+  return { release, done };
+}
 
 describe('the store on a real PostgreSQL server', () => {
   let server: PostgresServer;
@@ -56,19 +63,12 @@ describe('the store on a real PostgreSQL server', () => {
     'runs write transactions one at a time across processes, so event ids follow commit order: %s',
     async (_how, appendElsewhere) => {
       const [a, b] = [await open('serialized'), await open('serialized')];
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const holding = new Promise<void>((resolve) => (locked = resolve));
       const order: string[] = [];
-      const first = inTransaction(a.db, async ({ events }) => {
-        const event = await events.append(draft);
-        locked();
-        await held;
+      const { release, done } = await holdWriteLock(a.db, (events) => events.append(draft));
+      const first = done.then((event) => {
         order.push('a commits');
         return event;
       });
-      await holding;
       const second = appendElsewhere(b.db).then((event) => {
         order.push('b committed');
         return event;
@@ -90,15 +90,7 @@ describe('the store on a real PostgreSQL server', () => {
     await admin.query(`alter database "lock-timeout" set lock_timeout = '200ms'`);
     await admin.end();
     const [a, b] = [await open('lock-timeout'), await open('lock-timeout')];
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => (locked = resolve));
-    const first = inTransaction(a.db, async () => {
-      locked();
-      await held;
-    });
-    await holding;
+    const { release, done: first } = await holdWriteLock(a.db, async () => {});
     await expect(inTransaction(b.db, ({ events }) => events.append(draft))).rejects.toThrow(
       /lock timeout/,
     );

@@ -11,16 +11,23 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  manifestAccept,
+  OCI_INDEX,
+  OCI_MANIFEST,
+} from '../../../src/oci/media-types';
 import type { DockerRegistry } from '../docker-registry';
 
 export const MEDIA_TYPES = {
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  ociManifest: OCI_MANIFEST,
+  ociIndex: OCI_INDEX,
+  dockerManifest: DOCKER_MANIFEST,
+  dockerList: DOCKER_MANIFEST_LIST,
 };
 
-export const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
+export const MANIFEST_ACCEPT = manifestAccept;
 
 export const isIndexType = (mediaType: string) =>
   mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;

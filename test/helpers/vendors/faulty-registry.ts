@@ -4,9 +4,9 @@
  * mismatch, huge, not-found, unauthorized. Any other name behaves.
  */
 
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { sha256Digest } from '../../../src/oci/digest';
 import {
   MEDIA_TYPES,
   describeRequest,
@@ -35,8 +35,6 @@ const TAG = 'v1';
 const HUGE_SIZE = 10 * 1024 * 1024;
 const TRANSIENT_FAILURES = 2;
 
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-
 interface Image {
   manifest: Buffer;
   digest: string;
@@ -53,13 +51,13 @@ function manifestFor(config: Buffer, annotations?: Record<string, string>): Buff
       mediaType: MEDIA_TYPES.ociManifest,
       config: {
         mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha256(config),
+        digest: sha256Digest(config),
         size: config.length,
       },
       layers: [
         {
           mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-          digest: sha256(LAYER),
+          digest: sha256Digest(LAYER),
           size: LAYER.length,
         },
       ],
@@ -80,16 +78,16 @@ function buildImage(repository: string): Image {
       architecture: 'amd64',
       os: 'linux',
       config: { Labels: { 'org.example.repository': repository } },
-      rootfs: { type: 'layers', diff_ids: [sha256(EMPTY_TAR)] },
+      rootfs: { type: 'layers', diff_ids: [sha256Digest(EMPTY_TAR)] },
     }),
   );
   const manifest = repository.startsWith('huge/') ? paddedManifest(config) : manifestFor(config);
   return {
     manifest,
-    digest: sha256(manifest),
+    digest: sha256Digest(manifest),
     blobs: new Map([
-      [sha256(config), config],
-      [sha256(LAYER), LAYER],
+      [sha256Digest(config), config],
+      [sha256Digest(LAYER), LAYER],
     ]),
   };
 }
