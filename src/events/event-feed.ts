@@ -79,11 +79,6 @@ export class EventFeed implements EventAnnouncer {
     this.bus.signal({ kind: 'appended' });
   }
 
-  /** Resolves once everything logged so far has been handed out. */
-  async caughtUp(): Promise<void> {
-    await this.catchUp();
-  }
-
   revoke(tokenId: string): void {
     this.bus.signal({ kind: 'revoked', tokenId });
   }
@@ -155,8 +150,11 @@ export class EventFeed implements EventAnnouncer {
     }
   }
 
-  /** Reads everything after the position; concurrent calls coalesce into one more read. */
-  private catchUp(): Promise<void> {
+  /**
+   * Reads everything after the position, resolving once all of it has been handed out;
+   * concurrent calls coalesce into one more read.
+   */
+  catchUp(): Promise<void> {
     if (this.reading) {
       this.readAgain = true;
       return this.reading;

@@ -115,11 +115,7 @@ export class EventLog {
         .select((eb) => eb.fn.min('id').as('id'))
         .where('occurred_at', '>=', before)
         .executeTakeFirst();
-      const last = await trx
-        .selectFrom('events')
-        .select((eb) => eb.fn.max('id').as('id'))
-        .executeTakeFirst();
-      const through = kept?.id != null ? Number(kept.id) - 1 : Number(last?.id ?? 0);
+      const through = kept?.id != null ? Number(kept.id) - 1 : await new EventLog(trx).lastId();
       if (through <= (await new EventLog(trx).prunedThrough())) return 0;
       const removed = await trx.deleteFrom('events').where('id', '<=', through).executeTakeFirst();
       await trx

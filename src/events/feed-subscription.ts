@@ -103,16 +103,16 @@ export class FeedSubscription implements AsyncIterableIterator<RegistryEvent> {
   }
 
   private async readReplayPage(): Promise<void> {
+    if (this.replayCursor >= this.liveFrom) {
+      this.replaying = false;
+      return;
+    }
     const pruned = await this.log.prunedThrough();
     if (this.replayCursor < pruned)
       throw new RegqlError(
         'EVENTS_EXPIRED',
         `events after ${this.replayCursor} are past the log's retention (kept after ${pruned}); resubscribe without after`,
       );
-    if (this.replayCursor >= this.liveFrom) {
-      this.replaying = false;
-      return;
-    }
     const page = await this.log.read({
       after: this.replayCursor,
       readable: null,

@@ -146,10 +146,12 @@ export class BlobStore {
     return start + received;
   }
 
-  /** Moves the upload into place under `digest` once the bytes hash to it; otherwise leaves it. */
-  async finish(id: string, digest: string): Promise<number> {
+  /**
+   * Moves an upload of `size` bytes (as append() or upload() told it) into place under `digest`
+   * once the bytes hash to it; otherwise leaves it.
+   */
+  async finish(id: string, digest: string, size: number): Promise<void> {
     const file = join(this.uploadDir(id), 'data');
-    const size = (await stat(file)).size;
     const state = await this.hashState(id, size);
     const actual = `sha256:${state.hash.copy().digest('hex')}`;
     if (actual !== digest)
@@ -158,7 +160,6 @@ export class BlobStore {
     await mkdir(join(target, '..'), { recursive: true });
     await rename(file, target);
     await this.cancel(id);
-    return size;
   }
 
   async cancel(id: string): Promise<void> {

@@ -22,8 +22,9 @@ async function finishUpload(
   name: string,
   id: string,
   digest: string,
+  size: number,
 ): Promise<void> {
-  const size = await ctx.deps.blobs.finish(id, checkDigest(digest));
+  await ctx.deps.blobs.finish(id, checkDigest(digest), size);
   await ctx.content.linkBlob(name, digest, size);
   sendCreated(res, `/v2/${name}/blobs/${digest}`, digest);
 }
@@ -63,8 +64,8 @@ export async function startUpload(
     return void res.end();
   }
   try {
-    await ctx.deps.blobs.append(id, 0, req, contentLength(req));
-    await finishUpload(ctx, res, name, id, digest);
+    const size = await ctx.deps.blobs.append(id, 0, req, contentLength(req));
+    await finishUpload(ctx, res, name, id, digest, size);
   } catch (err) {
     await ctx.deps.blobs.cancel(id);
     throw err;
@@ -139,8 +140,9 @@ async function changeUpload(
     const digest = url.searchParams.get('digest');
     if (!digest) throw new OciError(400, 'DIGEST_INVALID', 'PUT ends an upload and needs ?digest=');
     const length = contentLength(req);
-    if (length !== 0) await ctx.deps.blobs.append(id, state.size, req, length);
-    return finishUpload(ctx, res, name, id, digest);
+    const size =
+      length === 0 ? state.size : await ctx.deps.blobs.append(id, state.size, req, length);
+    return finishUpload(ctx, res, name, id, digest, size);
   }
   throw new OciError(405, 'UNSUPPORTED', `${req.method} is not allowed on an upload`);
 }

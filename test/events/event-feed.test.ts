@@ -104,7 +104,7 @@ describe('event feed over the durable log', () => {
     await reopen(3);
     const before: RegistryEvent[] = [];
     for (let i = 0; i < 500; i++) before.push(await append({ namespace: 'a' }));
-    await feed.caughtUp();
+    await feed.catchUp();
     const sub = feed.subscribe({ ...all, after: Number(before[0].id) });
     const got = await take(sub, 10);
     const live: RegistryEvent[] = [];
@@ -121,7 +121,7 @@ describe('event feed over the durable log', () => {
     for (let i = 0; i < 450; i++)
       old.push(await append({ namespace: 'a', occurredAt: '2020-01-01T00:00:00.000Z' }));
     await append({ namespace: 'a' });
-    await feed.caughtUp();
+    await feed.catchUp();
     const sub = feed.subscribe({ ...all, after: Number(old[0].id) });
     expect((await take(sub, 10)).map((e) => e.id)).toEqual(old.slice(1, 11).map((e) => e.id));
     await eventLog.prune('2021-01-01T00:00:00.000Z');

@@ -38,7 +38,22 @@ const view = (row: TriggerTable): TriggerView => ({
   createdAt: row.created_at,
 });
 
-const deliveryView = (row: Selectable<TriggerDeliveryTable>): DeliveryView => ({
+/** What a delivery shows; not its payload, the event's JSON, which only the sender reads. */
+const DELIVERY_COLUMNS = [
+  'id',
+  'trigger_id',
+  'event_id',
+  'status',
+  'attempts',
+  'last_error',
+  'last_status_code',
+  'next_attempt_at',
+  'updated_at',
+] as const;
+
+const deliveryView = (
+  row: Pick<Selectable<TriggerDeliveryTable>, (typeof DELIVERY_COLUMNS)[number]>,
+): DeliveryView => ({
   id: String(row.id),
   eventId: String(row.event_id),
   status: row.status,
@@ -111,7 +126,7 @@ export class TriggerStore {
       .selectFrom((db) =>
         db
           .selectFrom('trigger_deliveries')
-          .selectAll()
+          .select(DELIVERY_COLUMNS)
           .select((eb) =>
             eb.fn
               .agg<number>('row_number')

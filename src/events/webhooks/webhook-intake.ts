@@ -42,7 +42,8 @@ const senderNames: Record<Receiver['kind'], string> = {
  */
 export class WebhookIntake {
   private readonly running = new Set<string>();
-  private readonly waiting: (ImportTarget & { key: string })[] = [];
+  /** Imports waiting for a slot, oldest first, by stream and tag. */
+  private readonly waiting = new Map<string, ImportTarget>();
   private readonly again = new Map<string, ImportTarget>();
   private readonly onIdle: (() => void)[] = [];
   private readonly streams: ImageStreamStore;
@@ -110,7 +111,7 @@ export class WebhookIntake {
 
   /** Resolves once no import is running or waiting. */
   private settled(): Promise<void> {
-    if (this.running.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    if (this.running.size === 0 && this.waiting.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.onIdle.push(resolve));
   }
 
@@ -118,7 +119,7 @@ export class WebhookIntake {
   stop(): Promise<void> {
     this.stopped = true;
     if (this.paced) clearTimeout(this.paced);
-    this.waiting.length = 0;
+    this.waiting.clear();
     this.again.clear();
     return this.settled();
   }
@@ -142,15 +143,13 @@ export class WebhookIntake {
       this.again.set(key, target);
       return;
     }
-    const waiting = this.waiting.find((w) => w.key === key);
-    if (waiting) waiting.digest = target.digest;
-    else this.waiting.push({ key, ...target });
+    this.waiting.set(key, target);
     this.pump();
   }
 
   /** Starts waiting imports while fewer than IMPORT_CONCURRENCY run and the import rate allows. */
   private pump(): void {
-    while (this.running.size < IMPORT_CONCURRENCY && this.waiting.length > 0) {
+    while (this.running.size < IMPORT_CONCURRENCY && this.waiting.size > 0) {
       const wait = this.rate.waitMs();
       if (wait > 0) {
         this.paced ??= setTimeout(() => {
@@ -160,7 +159,8 @@ export class WebhookIntake {
         return;
       }
       this.rate.take();
-      const { key, ...target } = this.waiting.shift()!;
+      const [key, target] = this.waiting.entries().next().value!;
+      this.waiting.delete(key);
       const { streamId, tag } = target;
       this.running.add(key);
       void this.importPushed(target)
@@ -177,7 +177,7 @@ export class WebhookIntake {
             this.startImport(again);
           }
           this.pump();
-          if (this.running.size === 0 && this.waiting.length === 0)
+          if (this.running.size === 0 && this.waiting.size === 0)
             for (const settle of this.onIdle.splice(0)) settle();
         });
     }

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { StoreDialect } from '.';
+import { int64, type StoreDialect } from './dialect';
 
 export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
-  /** Blob sizes pass 2 GiB: SQLite's integer is 64-bit, PostgreSQL's is not. */
-  const size = dialect === 'postgres' ? 'bigint' : 'integer';
+  const size = int64(dialect);
   await db.schema
     .createTable('registry_blobs')
     .addColumn('repository', 'text', (c) => c.notNull())

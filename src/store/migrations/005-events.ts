@@ -1,10 +1,9 @@
-import { sql, type ColumnDataType, type Kysely } from 'kysely';
-import type { StoreDialect } from '.';
+import { sql, type Kysely } from 'kysely';
+import { int64, type StoreDialect } from './dialect';
 
 export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   const postgres = dialect === 'postgres';
-  /** Event ids: SQLite's integer is 64-bit, PostgreSQL's is not. */
-  const eventId: ColumnDataType = postgres ? 'bigint' : 'integer';
+  const eventId = int64(dialect);
   // AUTOINCREMENT (a sequence on PostgreSQL): an id is never reused, even after the newest
   // events are pruned.
   await sql`

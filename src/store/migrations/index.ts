@@ -6,8 +6,9 @@ import * as integrated from './004-integrated-registry';
 import * as events from './005-events';
 import * as triggerFirstAttempt from './006-trigger-first-attempt';
 import * as storeSettings from './007-store-settings';
+import type { StoreDialect } from './dialect';
 
-export type StoreDialect = 'sqlite' | 'postgres';
+export type { StoreDialect } from './dialect';
 
 /**
  * A migration step. Where SQLite and PostgreSQL differ (64-bit integers, generated ids) it asks
