@@ -129,13 +129,18 @@ describe('image streams', () => {
         },
       });
     }
-    const reads = async (first: number) => {
-      await server.gql(ImageStreamsDocument, { namespace: 'many', first }); // warms the token cache
+    const readOnce = async (first: number) => {
       const before = server.app.store.queryCount();
       const res = await server.gql(ImageStreamsDocument, { namespace: 'many', first });
       expect(res.data!.imageStreams.edges).toHaveLength(first);
       expect(res.data!.imageStreams.edges[0].node.tags).toHaveLength(2);
       return server.app.store.queryCount() - before;
+    };
+    // The count is the process's: the scheduler's tick (every second) can land inside a request,
+    // and background statements only add, so the least of three is the request's own.
+    const reads = async (first: number) => {
+      await server.gql(ImageStreamsDocument, { namespace: 'many', first }); // warms the token cache
+      return Math.min(await readOnce(first), await readOnce(first), await readOnce(first));
     };
     const small = await reads(2);
     const large = await reads(30);
