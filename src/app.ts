@@ -18,6 +18,7 @@ import { GraphQLError } from 'graphql';
 import Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { Identities, type AdminBootstrap } from './auth/identities';
+import { PullAccess } from './auth/pull-access';
 import type { Identity } from './auth/roles';
 import { ConfigError, type Config } from './config';
 import { InProcessEventBus } from './events/event-bus';
@@ -72,6 +73,8 @@ import { KeyedLock } from './streams/stream-lock';
 import { Tagger } from './streams/tagger';
 import { RegistryStore } from './store/registry-store';
 import { TokenStore } from './store/token-store';
+import { PullGrantStore } from './store/pull-grant-store';
+import { SourceAccess } from './streams/source-access';
 
 export interface App {
   url: string;
@@ -153,6 +156,9 @@ export async function startApp(
       },
     );
     const vault = new Vault(new CredentialStore(store.db), secretBox, config.sharedNamespace);
+    const pullGrants = new PullGrantStore(store.db);
+    const pulls = new PullAccess(pullGrants, config.registry.publicNamespaces);
+    const sources = new SourceAccess(pulls, registries);
     const contentCache = new Keyv();
     const tagTtlMs = config.cache.tagTtlSeconds * 1000;
     const browser = new RegistryBrowser(
@@ -161,6 +167,7 @@ export async function startApp(
       new ImageReader(contentCache, tagTtlMs),
       contentCache,
       tagTtlMs,
+      pulls,
     );
     if (bus instanceof RedisEventBus) await bus.connect();
     const eventLog = new EventLog(store.db);
@@ -200,13 +207,14 @@ export async function startApp(
       maxBackoffMs: imports.maxBackoffSeconds * 1000,
     };
     const lock = new KeyedLock();
-    const aliases = new AliasPropagation(store.db, feed, lock, imports.maxRevisions, log);
+    const aliases = new AliasPropagation(store.db, feed, lock, pulls, imports.maxRevisions, log);
     const importer = new Importer(
       store.db,
       browser,
       feed,
       lock,
       aliases,
+      sources,
       { maxRevisions: imports.maxRevisions, defaultPlatform: imports.defaultPlatform, schedule },
       log,
     );
@@ -228,6 +236,9 @@ export async function startApp(
     const services: Services = {
       config,
       identities,
+      pulls,
+      pullGrants,
+      sources,
       db: store.db,
       imageStreams: new ImageStreamStore(store.db),
       streamStatus: new StreamStatusStore(store.db),
@@ -235,7 +246,7 @@ export async function startApp(
       vault,
       browser,
       importer,
-      tagger: new Tagger(store.db, feed, lock, importer, aliases, imports.maxRevisions),
+      tagger: new Tagger(store.db, feed, lock, importer, aliases, sources, imports.maxRevisions),
       countImport,
       collectGarbage: (graceMs) =>
         collectGarbage(blobStore, new RegistryGcStore(store.db), graceMs, log),
@@ -291,14 +302,14 @@ export async function startApp(
       identities,
       pushes,
       publicUrl,
-      publicNamespaces: config.registry.publicNamespaces,
+      pulls,
     });
     const intake = new WebhookIntake(store.db, importer, importRate, feed, log, (status) =>
       countImport(status, 'webhook'),
     );
     handle = requestListener({
       registry,
-      registryToken: tokenEndpoint(identities, registryTokens, config.registry.publicNamespaces),
+      registryToken: tokenEndpoint(identities, registryTokens, pulls),
       webhooks: webhookRoute(services.webhookReceivers, intake, (kind, status) =>
         metrics.webhookRequests.inc({ kind, status: String(status) }),
       ),

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { Identities } from '../auth/identities';
+import type { PullAccess } from '../auth/pull-access';
+import type { PullGrantStore } from '../store/pull-grant-store';
+import type { SourceAccess } from '../streams/source-access';
 import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
 import type { EventFeed } from '../events/event-feed';
@@ -21,6 +24,11 @@ import { createLoaders, type Loaders } from './loaders';
 export interface Services {
   config: Config;
   identities: Identities;
+  /** The one rule for reading images across namespaces. */
+  pulls: PullAccess;
+  pullGrants: PullGrantStore;
+  /** Checks what image-stream tags may name. */
+  sources: SourceAccess;
   db: Db;
   imageStreams: ImageStreamStore;
   streamStatus: StreamStatusStore;

@@ -13,6 +13,7 @@ export interface RegistryEntry extends StoredRegistry {
 }
 
 export const INTEGRATED = 'integrated';
+export const INTEGRATED_KIND = 'INTEGRATED';
 
 function hostsOf(registry: StoredRegistry): string[] {
   const host = new URL(registry.url).host;
@@ -69,7 +70,7 @@ export class RegistryCatalog {
       .map((p) => ({ ...p.preset!, kind: p.kind, insecure: false }));
     const integrated = {
       name: INTEGRATED,
-      kind: 'INTEGRATED',
+      kind: INTEGRATED_KIND,
       url: publicUrl,
       insecure: publicUrl.startsWith('http:'),
     };

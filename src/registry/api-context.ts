@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Identities } from '../auth/identities';
+import type { PullAccess } from '../auth/pull-access';
+import type { Identity } from '../auth/roles';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
 import { SERVICE, type Action, type RegistryTokens } from './access';
@@ -13,14 +15,15 @@ export interface RegistryApiDeps {
   identities: Identities;
   pushes: PushProvisioning;
   publicUrl: string;
-  publicNamespaces: readonly string[];
+  pulls: PullAccess;
 }
 
 /** What the caller of one request may do, from a bearer token or basic credentials. */
 export interface Access {
-  may(repository: string, action: Action): boolean;
+  may(repository: string, action: Action): Promise<boolean>;
   catalog: boolean;
-  subject: string | null;
+  /** The regql token behind the request (its namespace decides what the catalog lists). */
+  identity: Identity | null;
 }
 
 /** What every handler of the /v2 API shares. */

@@ -180,6 +180,13 @@ export interface StoreSettingTable {
   value: string;
 }
 
+export interface PullGrantTable {
+  namespace: string;
+  from_namespace: string;
+  granted_by: string;
+  created_at: string;
+}
+
 export interface Database {
   tokens: TokenTable;
   registries: RegistryTable;
@@ -199,6 +206,7 @@ export interface Database {
   triggers: TriggerTable;
   trigger_deliveries: TriggerDeliveryTable;
   store_settings: StoreSettingTable;
+  pull_grants: PullGrantTable;
 }
 
 export type Db = Kysely<Database>;

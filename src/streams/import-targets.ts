@@ -7,7 +7,7 @@ import {
   selectTags,
 } from '../domain/tag-selection';
 import { formatReference, parseReference } from '../oci/reference';
-import type { RegistryBrowser } from '../registries/browser';
+import { forNamespace, type RegistryBrowser } from '../registries/browser';
 
 export interface ImportRequest {
   namespace: string;
@@ -121,7 +121,11 @@ async function listAllTags(
   repository: string,
 ): Promise<string[]> {
   const located = await browser.locate(repository);
-  const credential = await browser.credential(namespace, located.registry, located.repository);
+  const credential = await browser.credential(
+    forNamespace(namespace),
+    located.registry,
+    located.repository,
+  );
   const adapter = browser.adapter(located.registry);
   const tags: string[] = [];
   let after: string | null = null;

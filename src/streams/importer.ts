@@ -15,6 +15,7 @@ import { fetchImport, type Fetched } from './import-fetch';
 import { mapLimited } from './map-limited';
 import { importTargets, type ImportRequest } from './import-targets';
 import { recordImage, tagUpdated } from './record-image';
+import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
 export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
@@ -64,6 +65,7 @@ export class Importer {
     private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
     private readonly aliases: AliasPropagation,
+    private readonly sources: SourceAccess,
     private readonly settings: ImporterSettings,
     private readonly log: Logger,
   ) {}
@@ -82,6 +84,12 @@ export class Importer {
       ? ((await stores.imageStreams.specTags([stream.id])).get(stream.id) ?? [])
       : [];
     const { targets, additionalTags } = await importTargets(this.browser, request, existing);
+    // A new source is refused as a whole; a stored one fails per tag when it is read.
+    if (request.from)
+      await this.sources.requireAll(
+        request.namespace,
+        targets.map((t) => t.spec.from),
+      );
     const fetched = await mapLimited(targets, FETCH_CONCURRENCY, (t) =>
       fetchImport(
         this.browser,

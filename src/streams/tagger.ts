@@ -9,6 +9,7 @@ import { inTransaction, streamStoresOn, type StreamStores } from '../store/store
 import type { AliasPropagation } from './alias-propagation';
 import type { Importer } from './importer';
 import { recordImage, tagUpdated, type Recorded } from './record-image';
+import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
 export interface StreamTagRef {
@@ -35,6 +36,7 @@ export class Tagger {
     private readonly lock: KeyedLock,
     private readonly importer: Importer,
     private readonly aliases: AliasPropagation,
+    private readonly sources: SourceAccess,
     private readonly maxRevisions: number,
   ) {}
 
@@ -44,6 +46,7 @@ export class Tagger {
    */
   async tag(source: string, destination: StreamTagRef, alias: boolean): Promise<void> {
     const from = parseTagSource(source, destination.namespace);
+    await this.sources.require(destination.namespace, from);
     if (from.kind === 'DOCKER_IMAGE') {
       if (alias)
         throw invalidInput(

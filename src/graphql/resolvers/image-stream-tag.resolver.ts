@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { RegqlError } from '../../domain/errors';
 import { connectionComplexity, decodeCursor, encodeCursor, pageSize } from '../connection';
+import { forNamespace } from '../../registries/browser';
 import type { Context } from '../context';
 import { toImage } from '../to-image';
 import { toTagEvent } from '../to-stream-tag';
@@ -54,7 +55,10 @@ export class ImageStreamTagResolver {
   async image(@Root() tag: ImageStreamTag, @Ctx() ctx: Context): Promise<Image | null> {
     if (!tag.currentReference) return null;
     const located = await ctx.services.browser.locate(tag.currentReference);
-    const summary = await ctx.loaders.images.load({ ...located, namespace: tag.namespace });
+    const summary = await ctx.loaders.images.load({
+      ...located,
+      reader: forNamespace(tag.namespace),
+    });
     return toImage(summary, {
       registry: located.registry.name,
       repository: located.repository,

@@ -64,6 +64,10 @@ export class ImageStreamResolver {
     requireRole(ctx, input.namespace, 'EDITOR');
     assertDnsLabel('name', input.name);
     const tags = buildSpecTags(input.tags, input.namespace);
+    await ctx.services.sources.requireAll(
+      input.namespace,
+      tags.map((t) => t.from),
+    );
     const platform = input.platform ? formatPlatform(parsePlatform(input.platform)) : null;
     const created = await inTransaction(ctx.services.db, (trx) =>
       trx.imageStreams.create(input.namespace, input.name, tags, platform),
