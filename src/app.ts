@@ -207,6 +207,7 @@ export async function startApp(
       maxBackoffMs: imports.maxBackoffSeconds * 1000,
     };
     const lock = new KeyedLock();
+    const streamLimits = { maxRevisions: imports.maxRevisions, maxTags: imports.maxTagsPerStream };
     const aliases = new AliasPropagation(store.db, feed, lock, pulls, imports.maxRevisions, log);
     const importer = new Importer(
       store.db,
@@ -215,7 +216,7 @@ export async function startApp(
       lock,
       aliases,
       sources,
-      { maxRevisions: imports.maxRevisions, defaultPlatform: imports.defaultPlatform, schedule },
+      { ...streamLimits, defaultPlatform: imports.defaultPlatform, schedule },
       log,
     );
     const countImport = (status: string, trigger: 'api' | 'schedule' | 'webhook') =>
@@ -246,7 +247,7 @@ export async function startApp(
       vault,
       browser,
       importer,
-      tagger: new Tagger(store.db, feed, lock, importer, aliases, sources, imports.maxRevisions),
+      tagger: new Tagger(store.db, feed, lock, importer, aliases, sources, streamLimits),
       countImport,
       collectGarbage: (graceMs) =>
         collectGarbage(blobStore, new RegistryGcStore(store.db), graceMs, log),
@@ -293,7 +294,7 @@ export async function startApp(
       lock,
       aliases,
       services.publicHost,
-      imports.maxRevisions,
+      streamLimits,
     );
     const registry = registryApi({
       db: store.db,

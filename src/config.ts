@@ -38,6 +38,7 @@ const configSchema = z
         introspection: boolFromString.default(true),
         maxDepth: z.coerce.number().int().min(1).default(12),
         maxComplexity: z.coerce.number().int().min(1).default(20000),
+        maxItems: z.coerce.number().int().min(100).default(10000),
         maxBodyBytes: z.coerce
           .number()
           .int()
@@ -63,6 +64,7 @@ const configSchema = z
         jitter: z.coerce.number().min(0).max(1).default(0.1),
         maxBackoffSeconds: z.coerce.number().min(1).default(3600),
         maxRevisions: z.coerce.number().int().min(1).max(100000).default(100),
+        maxTagsPerStream: z.coerce.number().int().min(1000).max(10000).default(1000),
         defaultPlatform: z
           .string()
           .regex(
@@ -158,6 +160,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_IMPORT_JITTER: ['imports', 'jitter'],
   REGQL_IMPORT_MAX_BACKOFF_SECONDS: ['imports', 'maxBackoffSeconds'],
   REGQL_MAX_REVISIONS: ['imports', 'maxRevisions'],
+  REGQL_MAX_TAGS_PER_STREAM: ['imports', 'maxTagsPerStream'],
   REGQL_DEFAULT_PLATFORM: ['imports', 'defaultPlatform'],
   REGQL_EVENT_RETENTION_DAYS: ['events', 'retentionDays'],
   REGQL_EVENT_SUBSCRIBER_BUFFER: ['events', 'subscriberBuffer'],
@@ -174,6 +177,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_INTROSPECTION: ['graphql', 'introspection'],
   REGQL_MAX_DEPTH: ['graphql', 'maxDepth'],
   REGQL_MAX_COMPLEXITY: ['graphql', 'maxComplexity'],
+  REGQL_MAX_ITEMS: ['graphql', 'maxItems'],
   REGQL_MAX_BODY_BYTES: ['graphql', 'maxBodyBytes'],
 };
 

@@ -18,6 +18,7 @@ import type { Vault } from '../auth/vault';
 import type { GcResult } from '../registry/gc';
 import type { RegistryBrowser } from '../registries/browser';
 import type { RegistryCatalog } from '../registries/catalog';
+import { ItemBudget } from './item-budget';
 import { createLoaders, type Loaders } from './loaders';
 
 /** Long-lived parts the resolvers use, built once by the composition root. */
@@ -56,9 +57,17 @@ export interface Context {
   identity: Identity | null;
   services: Services;
   loaders: Loaders;
+  /** What is left of the items this operation may return. */
+  items: ItemBudget;
   log: Logger;
 }
 
 export function createContext(services: Services, identity: Identity | null, log: Logger): Context {
-  return { identity, services, loaders: createLoaders(services), log };
+  return {
+    identity,
+    services,
+    loaders: createLoaders(services),
+    items: new ItemBudget(services.config.graphql.maxItems),
+    log,
+  };
 }

@@ -3,6 +3,7 @@ import { notFound, RegqlError } from '../domain/errors';
 import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
+import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
 import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { EventDraft } from '../events/registry-event';
@@ -36,13 +37,15 @@ export interface ImportOutcome {
   dryRun: boolean;
 }
 
-export interface ImporterSettings {
-  maxRevisions: number;
+export interface ImporterSettings extends StreamLimits {
   defaultPlatform: string;
   schedule: ScheduleSettings;
 }
 
 const FETCH_CONCURRENCY = 8;
+
+const newTags = (existing: SpecTag[], targets: { tag: string }[]) =>
+  targets.filter((t) => !existing.some((e) => e.name === t.tag));
 
 const sameSpec = (a: SpecTag | undefined, b: SpecTag) =>
   a !== undefined &&
@@ -84,6 +87,12 @@ export class Importer {
       ? ((await stores.imageStreams.specTags([stream.id])).get(stream.id) ?? [])
       : [];
     const { targets, additionalTags } = await importTargets(this.browser, request, existing);
+    assertTagRoom(
+      `${request.namespace}/${request.stream}`,
+      existing.length,
+      newTags(existing, targets).length,
+      this.settings.maxTags,
+    );
     // A new source is refused as a whole; a stored one fails per tag when it is read.
     if (request.from)
       await this.sources.requireAll(
@@ -198,6 +207,12 @@ export class Importer {
     const specs = await stores.imageStreams.specTagsNamed(
       stream.id,
       fetched.map((f) => f.target.tag),
+    );
+    assertTagRoom(
+      `${stream.namespace}/${stream.name}`,
+      await stores.imageStreams.tagCount(stream.id),
+      fetched.filter((f) => !specs.has(f.target.tag)).length,
+      this.settings.maxTags,
     );
     const changed: string[] = [];
     const images: TagImportResult[] = [];

@@ -2,6 +2,7 @@ import { invalidInput, notFound } from '../domain/errors';
 import type { ImageStream, TagEvent } from '../domain/image-stream';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { plainSpecTag } from '../domain/spec-tag';
+import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
 import { parseTagSource } from '../domain/tag-source';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
@@ -37,7 +38,7 @@ export class Tagger {
     private readonly importer: Importer,
     private readonly aliases: AliasPropagation,
     private readonly sources: SourceAccess,
-    private readonly maxRevisions: number,
+    private readonly limits: StreamLimits,
   ) {}
 
   /**
@@ -79,6 +80,13 @@ export class Tagger {
       true,
       async (trx, stream) => {
         const previous = await trx.imageStreams.specTag(stream.id, destination.tag);
+        if (!previous)
+          assertTagRoom(
+            `${stream.namespace}/${stream.name}`,
+            await trx.imageStreams.tagCount(stream.id),
+            1,
+            this.limits.maxTags,
+          );
         const generation = await trx.imageStreams.putSpecTag(
           stream.id,
           plainSpecTag(destination.tag, spec, previous),
@@ -94,7 +102,7 @@ export class Tagger {
             generation,
           },
           new Date().toISOString(),
-          this.maxRevisions,
+          this.limits.maxRevisions,
         );
       },
       `tagged from ${from.name}`,
@@ -148,7 +156,7 @@ export class Tagger {
             generation: spec?.generation ?? entry.generation,
           },
           new Date().toISOString(),
-          this.maxRevisions,
+          this.limits.maxRevisions,
         );
         if (!recorded)
           throw invalidInput(

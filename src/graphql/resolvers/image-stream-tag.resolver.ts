@@ -41,6 +41,7 @@ export class ImageStreamTagResolver {
         const edges = events
           .slice(0, size)
           .map((event) => ({ cursor: encodeCursor(String(event.seq)), node: toTagEvent(event) }));
+        ctx.items.spend(edges.length);
         return {
           edges,
           pageInfo: { hasNextPage: events.length > size, endCursor: edges.at(-1)?.cursor ?? null },
