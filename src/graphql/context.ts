@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Identities } from '../auth/identities';
 import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
+import type { EgressPolicy } from '../egress/egress-policy';
 import type { EventFeed } from '../events/event-feed';
 import type { EventLog } from '../events/event-log';
 import type { TriggerStore } from '../events/triggers/trigger-store';
@@ -41,6 +42,8 @@ export interface Services {
   eventLog: EventLog;
   /** Outbound triggers and their delivery log. */
   triggers: TriggerStore;
+  /** The egress policy as it applies to trigger URLs. */
+  triggerEgress: EgressPolicy;
   webhookReceivers: ReceiverStore;
 }
 
