@@ -5,6 +5,8 @@ import { parseCidr } from '../../src/egress/cidr';
 import { EgressDeniedError } from '../../src/egress/egress-denied';
 import { EgressPolicy, type Reach } from '../../src/egress/egress-policy';
 import { loadConfig } from '../../src/config';
+import type { buildConnector } from 'undici';
+import { guardedConnector } from '../../src/oci/client/connect-guard';
 import { transportDefaults, Transport } from '../../src/oci/client/transport';
 
 describe('address classes', () => {
@@ -147,6 +149,22 @@ describe('a transport with the guard', () => {
     } finally {
       await transport.close();
     }
+  });
+
+  it('refuses an address literal in the connector itself, which no lookup would see', async () => {
+    const connect = guardedConnector({}, new EgressPolicy([]).guard('public'));
+    const target = {
+      hostname: '127.0.0.1',
+      host: `127.0.0.1:${port}`,
+      protocol: 'http:',
+      port: String(port),
+    } as buildConnector.Options;
+    const error = await new Promise((resolve) => connect(target, (...args) => resolve(args[0])));
+    expect(error).toBeInstanceOf(EgressDeniedError);
+    expect((error as Error).message).toBe(
+      `regql may not connect to 127.0.0.1:${port}: loopback addresses are outside the egress policy (upstream.privateNetworks)`,
+    );
+    expect(connections).toBe(0);
   });
 });
 

@@ -48,7 +48,7 @@ export interface TestServerOptions {
   loopbackEgress?: boolean;
 }
 
-export const LOOPBACK_NETWORKS = '127.0.0.0/8,::1/128';
+const LOOPBACK_NETWORKS = '127.0.0.0/8,::1/128';
 
 /** A stream that keeps every line written to it (a logger's output) in `lines`. */
 export function lineSink(lines: string[]): Writable {
