@@ -26,6 +26,7 @@ import { RedisEventBus } from './events/redis-event-bus';
 import { EventFeed } from './events/event-feed';
 import { EventLog } from './events/event-log';
 import { EventRetention } from './events/event-retention';
+import { EgressPolicy } from './egress/egress-policy';
 import { DeliveryQueue } from './events/triggers/delivery-queue';
 import { DeliveryWorker } from './events/triggers/delivery-worker';
 import { TriggerStore } from './events/triggers/trigger-store';
@@ -141,6 +142,11 @@ export async function startApp(
     await checkSecretKey(new StoreSettings(store.db), secretBox);
     const blobStore = new BlobStore(join(config.dataDir, 'registry'));
     await blobStore.init();
+    const { privateNetworks, ...upstream } = config.upstream;
+    // events.triggerPrivateNetworks, kept from before the one policy, widens it for triggers only.
+    const triggerEgress = new EgressPolicy(privateNetworks, {
+      allPrivate: config.events.triggerPrivateNetworks,
+    });
     const registries = new RegistryCatalog(
       config,
       publicUrl,
@@ -150,10 +156,11 @@ export async function startApp(
       {
         tokens: new TokenCache(),
         integrated: { content: new RegistryContentStore(store.db), blobs: blobStore },
-        transport: { ...transportDefaults, ...config.upstream },
+        transport: { ...transportDefaults, ...upstream },
         observe: (registry, status) =>
           metrics.upstreamRequests.inc({ registry, status: String(status) }),
       },
+      new EgressPolicy(privateNetworks),
     );
     const vault = new Vault(new CredentialStore(store.db), secretBox, config.sharedNamespace);
     const pullGrants = new PullGrantStore(store.db);
@@ -191,7 +198,7 @@ export async function startApp(
         timeoutMs: config.events.triggerTimeoutMs,
         retryBaseMs: config.events.triggerRetryBaseMs,
         maxRetryMs: config.events.triggerMaxRetrySeconds * 1000,
-        privateNetworks: config.events.triggerPrivateNetworks,
+        egress: triggerEgress,
       },
       log.child({ component: 'triggers' }),
       (result) => metrics.triggerAttempts.inc({ result }),
@@ -254,6 +261,7 @@ export async function startApp(
       feed,
       eventLog,
       triggers,
+      triggerEgress,
       webhookReceivers: new ReceiverStore(store.db),
       publicUrl,
       publicHost: new URL(publicUrl).host,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseCidr } from './egress/cidr';
 
 const registryKinds = ['DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT'] as const;
 
@@ -8,6 +9,24 @@ const boolFromString = z.union([
   z.boolean(),
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 ]);
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/** `true`, `false` (none), or CIDRs as a list or comma-separated. */
+const privateNetworks = z
+  .union([boolFromString, z.array(z.string()), commaList])
+  .transform((v) => (v === false ? [] : v))
+  .superRefine((v, ctx) => {
+    if (v === true) return;
+    for (const entry of v)
+      if (!parseCidr(entry))
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an address or CIDR` });
+  });
 
 const configSchema = z
   .object({
@@ -53,6 +72,7 @@ const configSchema = z
         retries: z.coerce.number().int().min(0).max(10).default(3),
         retryBaseMs: z.coerce.number().int().min(0).default(250),
         maxConnections: z.coerce.number().int().min(1).max(256).default(8),
+        privateNetworks: privateNetworks.default([]),
       })
       .strict()
       .prefault({}),
@@ -77,17 +97,7 @@ const configSchema = z
       .prefault({}),
     registry: z
       .object({
-        publicNamespaces: z
-          .union([
-            z.array(z.string()),
-            z.string().transform((v) =>
-              v
-                .split(',')
-                .map((x) => x.trim())
-                .filter(Boolean),
-            ),
-          ])
-          .default([]),
+        publicNamespaces: z.union([z.array(z.string()), commaList]).default([]),
         tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
         gcGraceSeconds: z.coerce.number().int().min(0).default(3600),
       })
@@ -150,6 +160,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_UPSTREAM_RETRIES: ['upstream', 'retries'],
   REGQL_UPSTREAM_RETRY_BASE_MS: ['upstream', 'retryBaseMs'],
   REGQL_UPSTREAM_MAX_CONNECTIONS: ['upstream', 'maxConnections'],
+  REGQL_UPSTREAM_PRIVATE_NETWORKS: ['upstream', 'privateNetworks'],
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
   REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
   REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],

@@ -8,6 +8,7 @@ const reasons: Record<string, string> = {
   UPSTREAM_UNSUPPORTED: 'UnsupportedManifest',
   PLATFORM_NOT_FOUND: 'PlatformNotFound',
   FORBIDDEN: 'Forbidden',
+  EGRESS_DENIED: 'EgressDenied',
 };
 
 export const importFailureReason = (code: string): string => reasons[code] ?? 'InternalError';

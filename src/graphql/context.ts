@@ -5,6 +5,7 @@ import type { PullGrantStore } from '../store/pull-grant-store';
 import type { SourceAccess } from '../streams/source-access';
 import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
+import type { EgressPolicy } from '../egress/egress-policy';
 import type { EventFeed } from '../events/event-feed';
 import type { EventLog } from '../events/event-log';
 import type { TriggerStore } from '../events/triggers/trigger-store';
@@ -50,6 +51,8 @@ export interface Services {
   eventLog: EventLog;
   /** Outbound triggers and their delivery log. */
   triggers: TriggerStore;
+  /** The egress policy as it applies to trigger URLs. */
+  triggerEgress: EgressPolicy;
   webhookReceivers: ReceiverStore;
 }
 

@@ -12,7 +12,12 @@ import type { Vault } from '../auth/vault';
 import { invalidInput } from '../domain/errors';
 import type { RegistryCredential } from '../oci/client/credential';
 import { parseReference, ReferenceError } from '../oci/reference';
-import { INTEGRATED_KIND, type RegistryCatalog, type RegistryEntry } from './catalog';
+import {
+  INTEGRATED_KIND,
+  type HostOptions,
+  type RegistryCatalog,
+  type RegistryEntry,
+} from './catalog';
 import type { ImageReader } from './image-reader';
 import type { ImageSummary } from './image-summary';
 
@@ -103,7 +108,7 @@ export class RegistryBrowser {
   }
 
   /** A pull spec, resolved to its registry; a tag defaults to `latest`. */
-  async locate(pullSpec: string): Promise<Located> {
+  async locate(pullSpec: string, options: HostOptions = {}): Promise<Located> {
     let ref;
     try {
       ref = parseReference(pullSpec);
@@ -111,7 +116,7 @@ export class RegistryBrowser {
       if (err instanceof ReferenceError) throw invalidInput(err.message);
       throw err;
     }
-    const registry = await this.catalog.forHost(ref.registry);
+    const registry = await this.catalog.forHost(ref.registry, options);
     return {
       registry,
       host: ref.registry,

@@ -28,7 +28,7 @@ export async function fetchImport(
   knownDigest?: string | null,
 ): Promise<Fetched> {
   try {
-    const located = await browser.locate(target.pullSpec);
+    const located = await browser.locate(target.pullSpec, { insecure: target.spec.insecure });
     const credential = await browser.credential(
       forNamespace(namespace),
       located.registry,

@@ -100,7 +100,7 @@ export async function importTargets(
   const filter = request.tagFilter ? parseTagFilter(request.tagFilter) : null;
   const repository = formatReference({ registry: ref.registry, repository: ref.repository });
   const { selected, additional } = selectTags(
-    await listAllTags(browser, request.namespace, repository),
+    await listAllTags(browser, request.namespace, repository, request.insecure ?? false),
     limit,
     filter,
   );
@@ -119,8 +119,9 @@ async function listAllTags(
   browser: RegistryBrowser,
   namespace: string,
   repository: string,
+  insecure: boolean,
 ): Promise<string[]> {
-  const located = await browser.locate(repository);
+  const located = await browser.locate(repository, { insecure });
   const credential = await browser.credential(
     forNamespace(namespace),
     located.registry,
