@@ -21,6 +21,11 @@ export interface HostOptions {
 }
 
 export const INTEGRATED = 'integrated';
+/**
+ * Ad-hoc registries (hosts named only by a pull spec) any viewer can make up: their adapters,
+ * each with a connection pool, are kept for the most recently used hosts only.
+ */
+const MAX_AD_HOC_ADAPTERS = 32;
 export const INTEGRATED_KIND = 'INTEGRATED';
 
 function hostsOf(registry: StoredRegistry): string[] {
@@ -36,6 +41,9 @@ const entry = (registry: StoredRegistry, configured: boolean, reach: Reach): Reg
   configured,
   reach,
 });
+
+const AD_HOC_PREFIX = 'host:';
+const isAdHoc = (registry: Pick<RegistryEntry, 'name'>) => registry.name.startsWith(AD_HOC_PREFIX);
 
 /** Names are DNS labels or `host:…`, so this cannot clash with another registry's name. */
 const adapterKey = (registry: Pick<RegistryEntry, 'name' | 'insecure'>) =>
@@ -146,6 +154,10 @@ export class RegistryCatalog {
   adapter(registry: RegistryEntry): RegistryAdapter {
     const key = adapterKey(registry);
     let adapter = this.adapters.get(key);
+    if (adapter && isAdHoc(registry)) {
+      this.adapters.delete(key);
+      this.adapters.set(key, adapter);
+    }
     if (!adapter) {
       const { reach, ...rest } = registry;
       const settings: RegistrySettings = {
@@ -158,8 +170,23 @@ export class RegistryCatalog {
         transport: { ...this.deps.transport, ...(guard && { guard }) },
       });
       this.adapters.set(key, adapter);
+      if (isAdHoc(registry)) this.evictAdHoc();
     }
     return adapter;
+  }
+
+  /** Closes the least recently used ad-hoc adapters past the cap (requests in flight finish). */
+  private evictAdHoc(): void {
+    const adHoc = [...this.adapters.entries()].filter(([key]) => key.startsWith(AD_HOC_PREFIX));
+    for (const [key, adapter] of adHoc.slice(0, Math.max(0, adHoc.length - MAX_AD_HOC_ADAPTERS))) {
+      this.adapters.delete(key);
+      void adapter.close().catch(() => {});
+    }
+  }
+
+  /** How many adapters are open, for tests of the cap. */
+  openAdapters(): number {
+    return this.adapters.size;
   }
 
   /**
@@ -174,7 +201,7 @@ export class RegistryCatalog {
     const plugin = this.plugins.forHost(canonical);
     return entry(
       {
-        name: `host:${canonical}`,
+        name: `${AD_HOC_PREFIX}${canonical}`,
         kind: plugin.kind,
         url: `https://${host}`,
         insecure: options.insecure ?? false,
