@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { markCredentialsRefused } from '../auth/credential-refusals';
 import { allowedActions, grants, type Action } from './access';
 import {
   API_VERSION,
@@ -34,7 +35,10 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
   const bearer = header && /^Bearer\s+(\S+)$/i.exec(header);
   if (bearer) {
     const verified = deps.tokens.verify(bearer[1]);
-    if (!verified) return null;
+    if (!verified) {
+      markCredentialsRefused(req);
+      return null;
+    }
     return {
       may: (repository, action) => grants(verified.access, repository, action),
       catalog: verified.access.some((g) => g.type === 'registry' && g.name === 'catalog'),
@@ -42,7 +46,10 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
     };
   }
   const caller = await callerOf(deps.identities, header);
-  if (caller === 'invalid') return null;
+  if (caller === 'invalid') {
+    markCredentialsRefused(req);
+    return null;
+  }
   return {
     may: (repository, action) =>
       allowedActions(caller, repository, deps.publicNamespaces).includes(action),
