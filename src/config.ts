@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -8,6 +9,25 @@ const boolFromString = z.union([
   z.boolean(),
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 ]);
+
+const commaList = z.union([
+  z.array(z.string()),
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
+]);
+
+/** An IPv4 or IPv6 network, `address/prefix` or a bare address. */
+const cidr = z.string().refine((value) => {
+  const [address, prefix, extra] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}, 'must be an address or a CIDR network like 10.0.0.0/8');
 
 const configSchema = z
   .object({
@@ -43,6 +63,17 @@ const configSchema = z
           .int()
           .min(1024)
           .default(1024 * 1024),
+        maxTokens: z.coerce.number().int().min(100).default(5000),
+        metricOperations: commaList
+          .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name')))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    server: z
+      .object({
+        trustedProxies: commaList.pipe(z.array(cidr)).default([]),
+        authFailuresPerMinute: z.coerce.number().int().min(1).default(20),
       })
       .strict()
       .prefault({}),
@@ -75,17 +106,7 @@ const configSchema = z
       .prefault({}),
     registry: z
       .object({
-        publicNamespaces: z
-          .union([
-            z.array(z.string()),
-            z.string().transform((v) =>
-              v
-                .split(',')
-                .map((x) => x.trim())
-                .filter(Boolean),
-            ),
-          ])
-          .default([]),
+        publicNamespaces: commaList.default([]),
         tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
         gcGraceSeconds: z.coerce.number().int().min(0).default(3600),
       })
@@ -175,6 +196,10 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_MAX_DEPTH: ['graphql', 'maxDepth'],
   REGQL_MAX_COMPLEXITY: ['graphql', 'maxComplexity'],
   REGQL_MAX_BODY_BYTES: ['graphql', 'maxBodyBytes'],
+  REGQL_MAX_TOKENS: ['graphql', 'maxTokens'],
+  REGQL_METRIC_OPERATIONS: ['graphql', 'metricOperations'],
+  REGQL_TRUSTED_PROXIES: ['server', 'trustedProxies'],
+  REGQL_AUTH_FAILURES_PER_MINUTE: ['server', 'authFailuresPerMinute'],
 };
 
 export class ConfigError extends Error {}
