@@ -27,6 +27,9 @@ async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> 
   return text.length === 0 ? {} : JSON.parse(text);
 }
 
+/** Without a token only introspection is served, and an introspection query is a few KB. */
+const ANONYMOUS_BODY_BYTES = 64 * 1024;
+
 function queryOf(req: IncomingMessage, body: unknown, url: URL): unknown {
   if (req.method !== 'POST') return url.searchParams.get('query');
   return typeof body === 'object' && body !== null
@@ -44,17 +47,23 @@ export function graphqlHandler(
   metrics: Metrics,
 ): Handler {
   const { graphql: rules } = services.config;
-  const limit = rules.maxBodyBytes;
+  const anonymousLimit = Math.min(rules.maxBodyBytes, ANONYMOUS_BODY_BYTES);
   return async (req, res, url, log) => {
+    const anonymous = !req.headers.authorization;
     let body: unknown;
     try {
-      body = await parseBody(req, limit);
+      body = await parseBody(req, anonymous ? anonymousLimit : rules.maxBodyBytes);
     } catch (err) {
       if (err instanceof BodyTooLargeError)
-        return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+        return sendJsonError(
+          res,
+          413,
+          'PAYLOAD_TOO_LARGE',
+          anonymous ? `${err.message} without a token` : err.message,
+        );
       return sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
-    if (!req.headers.authorization) {
+    if (anonymous) {
       const refusal = anonymousHttpRefusal(queryOf(req, body, url), rules);
       if (refusal) {
         metrics.countErrors([{ extensions: { code: refusal.code } }]);
