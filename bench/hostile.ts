@@ -12,6 +12,7 @@ import {
   elapsed,
   graphql,
   mapLimited,
+  processCpuSeconds,
   processMemoryMib,
   randomAdminToken,
   releaseResources,
@@ -56,6 +57,7 @@ const hostileTag = (n: number) => `${'a'.repeat(TAG_LENGTH - 5)}-${String(n).pad
 
 interface Window {
   probesMs: number[];
+  cpuSeconds: number;
   rssStartMib: number;
   rssPeakMib: number;
 }
@@ -64,6 +66,7 @@ interface Window {
 async function observe(url: string, pid: number, done: Promise<unknown>): Promise<Window> {
   let finished = false;
   void done.finally(() => (finished = true));
+  const cpuStart = processCpuSeconds(pid);
   const rssStartMib = processMemoryMib(pid, 'VmRSS');
   let rssPeakMib = rssStartMib;
   const sampler = setInterval(() => {
@@ -89,7 +92,7 @@ async function observe(url: string, pid: number, done: Promise<unknown>): Promis
     clearInterval(sampler);
   }
   rssPeakMib = Math.max(rssPeakMib, processMemoryMib(pid, 'VmRSS'));
-  return { probesMs, rssStartMib, rssPeakMib };
+  return { probesMs, cpuSeconds: processCpuSeconds(pid) - cpuStart, rssStartMib, rssPeakMib };
 }
 
 /** Sends RATE requests a second for SECONDS whatever the answers take (open loop). */
@@ -225,7 +228,7 @@ runBenchmark(
     const quietP99 = p99(quiet.probesMs);
     const healthGoal = Math.max(3 * quietP99, quietP99 + 20);
     lines.push(
-      `quiet: /healthz p99 ${ms(quietP99)} (${quiet.probesMs.length} probes), RSS ${mib(quiet.rssStartMib)} -> peak ${mib(quiet.rssPeakMib)}`,
+      `quiet: /healthz p99 ${ms(quietP99)} (${quiet.probesMs.length} probes), regql CPU ${quiet.cpuSeconds.toFixed(1)} s, RSS ${mib(quiet.rssStartMib)} -> peak ${mib(quiet.rssPeakMib)}`,
       `goals under attack: /healthz p99 <= ${ms(healthGoal)} (3x quiet or +20 ms), RSS growth < 50 MiB`,
     );
 
@@ -246,7 +249,7 @@ runBenchmark(
       const p = p99(seen.probesMs);
       const growth = seen.rssPeakMib - seen.rssStartMib;
       lines.push(
-        `${name}: ${sent} sent (${answers(answered)})`,
+        `${name}: ${sent} sent (${answers(answered)}), regql CPU ${seen.cpuSeconds.toFixed(1)} s`,
         `    /healthz p99 ${ms(p)} = ${(p / quietP99).toFixed(1)}x quiet (${p <= healthGoal ? 'meets' : 'MISSES'} the goal); RSS ${mib(seen.rssStartMib)} -> peak ${mib(seen.rssPeakMib)}, +${mib(growth)} (${growth < 50 ? 'meets' : 'MISSES'} the goal)`,
       );
     }

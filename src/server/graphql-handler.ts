@@ -54,13 +54,16 @@ export function graphqlHandler(
     try {
       body = await parseBody(req, anonymous ? anonymousLimit : rules.maxBodyBytes);
     } catch (err) {
-      if (err instanceof BodyTooLargeError)
+      if (err instanceof BodyTooLargeError) {
+        // The rest of the body is not worth reading: close the connection instead of draining it.
+        res.setHeader('connection', 'close');
         return sendJsonError(
           res,
           413,
           'PAYLOAD_TOO_LARGE',
           anonymous ? `${err.message} without a token` : err.message,
         );
+      }
       return sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
     if (anonymous) {
