@@ -35,6 +35,9 @@ import { WebhookIntake } from './events/webhooks/webhook-intake';
 import type { Context, Services } from './graphql/context';
 import { clientError } from './graphql/error-codes';
 import { buildRegqlSchema } from './graphql/schema';
+import { MemoryAuthFailureLimiter } from './server/auth-failure-limiter';
+import type { AuthThrottle } from './server/auth-throttle';
+import { clientAddressResolver } from './server/client-address';
 import { graphqlHandler, sendJsonError } from './server/graphql-handler';
 import { createLogger } from './server/logger';
 import { Metrics } from './server/metrics';
@@ -136,7 +139,7 @@ export async function startApp(
     const localHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
     const url = `${scheme}://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
 
-    const metrics = new Metrics(store.queryCount);
+    const metrics = new Metrics(store.queryCount, config.graphql.metricOperations);
     const secretKey = loadSecretKey(config.dataDir, config.secretKey);
     const secretBox = new SecretBox(secretKey);
     await checkSecretKey(new StoreSettings(store.db), secretBox);
@@ -157,8 +160,7 @@ export async function startApp(
         tokens: new TokenCache(),
         integrated: { content: new RegistryContentStore(store.db), blobs: blobStore },
         transport: { ...transportDefaults, ...upstream },
-        observe: (registry, status) =>
-          metrics.upstreamRequests.inc({ registry, status: String(status) }),
+        observe: (registry, status) => metrics.countUpstream(registry, status),
       },
       new EgressPolicy(privateNetworks),
     );
@@ -267,11 +269,16 @@ export async function startApp(
       publicHost: new URL(publicUrl).host,
     };
     const schema = await buildRegqlSchema();
-    const ws = attachWebSocket(httpServer, schema, services, metrics, log);
+    const authFailures: AuthThrottle = {
+      limiter: new MemoryAuthFailureLimiter(config.server.authFailuresPerMinute),
+      clientOf: clientAddressResolver(config.server.trustedProxies),
+    };
+    const ws = attachWebSocket(httpServer, schema, services, metrics, authFailures, log);
     const apollo = new ApolloServer<Context>({
       schema,
       logger: log.child({ component: 'apollo' }),
       introspection: config.graphql.introspection,
+      parseOptions: { maxTokens: config.graphql.maxTokens },
       csrfPrevention: true,
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
@@ -322,8 +329,9 @@ export async function startApp(
       webhooks: webhookRoute(services.webhookReceivers, intake, (kind, status) =>
         metrics.webhookRequests.inc({ kind, status: String(status) }),
       ),
-      graphql: graphqlHandler(apollo, services),
+      graphql: graphqlHandler(apollo, services, metrics),
       metrics,
+      authFailures,
       ready: async () => ready && (await store.answers()),
       log,
     });

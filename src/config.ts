@@ -10,16 +10,19 @@ const boolFromString = z.union([
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 ]);
 
-const commaList = z.string().transform((v) =>
+const commaString = z.string().transform((v) =>
   v
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean),
 );
 
+/** A list, in a file as a list and in the environment comma-separated. */
+const commaList = z.union([z.array(z.string()), commaString]);
+
 /** `true`, `false` (none), or CIDRs as a list or comma-separated. */
 const privateNetworks = z
-  .union([boolFromString, z.array(z.string()), commaList])
+  .union([boolFromString, z.array(z.string()), commaString])
   .transform((v) => (v === false ? [] : v))
   .superRefine((v, ctx) => {
     if (v === true) return;
@@ -27,6 +30,14 @@ const privateNetworks = z
       if (!parseCidr(entry))
         ctx.addIssue({ code: 'custom', message: `"${entry}" is not an address or CIDR` });
   });
+
+/** An IPv4 or IPv6 network, `address/prefix` or a bare address. */
+const cidr = z
+  .string()
+  .refine(
+    (value) => parseCidr(value) !== null,
+    'must be an address or a CIDR network like 10.0.0.0/8',
+  );
 
 const configSchema = z
   .object({
@@ -63,6 +74,17 @@ const configSchema = z
           .int()
           .min(1024)
           .default(1024 * 1024),
+        maxTokens: z.coerce.number().int().min(100).default(5000),
+        metricOperations: commaList
+          .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name')))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    server: z
+      .object({
+        trustedProxies: commaList.pipe(z.array(cidr)).default([]),
+        authFailuresPerMinute: z.coerce.number().int().min(1).default(20),
       })
       .strict()
       .prefault({}),
@@ -97,7 +119,7 @@ const configSchema = z
       .prefault({}),
     registry: z
       .object({
-        publicNamespaces: z.union([z.array(z.string()), commaList]).default([]),
+        publicNamespaces: commaList.default([]),
         tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
         gcGraceSeconds: z.coerce.number().int().min(0).default(3600),
       })
@@ -190,6 +212,10 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_MAX_COMPLEXITY: ['graphql', 'maxComplexity'],
   REGQL_MAX_ITEMS: ['graphql', 'maxItems'],
   REGQL_MAX_BODY_BYTES: ['graphql', 'maxBodyBytes'],
+  REGQL_MAX_TOKENS: ['graphql', 'maxTokens'],
+  REGQL_METRIC_OPERATIONS: ['graphql', 'metricOperations'],
+  REGQL_TRUSTED_PROXIES: ['server', 'trustedProxies'],
+  REGQL_AUTH_FAILURES_PER_MINUTE: ['server', 'authFailuresPerMinute'],
 };
 
 export class ConfigError extends Error {}

@@ -58,6 +58,17 @@ describe('configuration', () => {
       /registries.0.kind/,
     ],
     [{}, '- just\n- a list\n', /must hold a mapping/],
+    [
+      { REGQL_TRUSTED_PROXIES: '10.0.0.0/8,10.0.0.0/33' },
+      '',
+      /server.trustedProxies.1: must be an address or a CIDR network/,
+    ],
+    [{ REGQL_MAX_TOKENS: '10' }, '', /graphql.maxTokens \(REGQL_MAX_TOKENS\)/],
+    [
+      { REGQL_METRIC_OPERATIONS: 'Deploy,no-dash' },
+      '',
+      /graphql.metricOperations.1: must be a GraphQL name/,
+    ],
     [{}, 'port: [unclosed\n', /not valid YAML/],
   ])('names the bad key: %j %j', (env, yaml, message) => {
     const load = () => loadConfig({ env, ...(yaml && { file: yamlFile(yaml) }) });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { markCredentialsRefused } from '../auth/credential-refusals';
 import { allowedActions, grants, type Action } from './access';
 import {
   API_VERSION,
@@ -39,7 +40,10 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
   const bearer = header && /^Bearer\s+(\S+)$/i.exec(header);
   if (bearer) {
     const verified = deps.tokens.verify(bearer[1]);
-    if (!verified) return null;
+    if (!verified) {
+      markCredentialsRefused(req);
+      return null;
+    }
     const identity = verified.subject ? await deps.identities.live(verified.subject) : null;
     if (verified.subject && !identity) return null;
     return {
@@ -51,7 +55,10 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
     };
   }
   const caller = await callerOf(deps.identities, header);
-  if (caller === 'invalid') return null;
+  if (caller === 'invalid') {
+    markCredentialsRefused(req);
+    return null;
+  }
   return {
     may: async (repository, action) =>
       (await allowedActions(deps.pulls, caller, repository)).includes(action),

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { markCredentialsRefused } from '../auth/credential-refusals';
 import type { Identities } from '../auth/identities';
 import type { Identity } from '../auth/roles';
 import type { PullAccess } from '../auth/pull-access';
@@ -26,6 +27,7 @@ export function tokenEndpoint(identities: Identities, tokens: RegistryTokens, pu
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const caller = await callerOf(identities, req.headers.authorization);
     if (caller === 'invalid') {
+      markCredentialsRefused(req);
       return sendOciError(
         res,
         new OciError(401, 'UNAUTHORIZED', 'the password must be a valid regql token', {

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { markCredentialsRefused } from '../auth/credential-refusals';
 import { createContext, type Context, type Services } from '../graphql/context';
+import { anonymousHttpRefusal } from './anonymous-access';
 import { authenticate } from './authenticate';
+import type { Metrics } from './metrics';
 import { BodyTooLargeError, readBody } from './read-body';
 import type { Handler } from './routes';
 
@@ -24,17 +27,51 @@ async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> 
   return text.length === 0 ? {} : JSON.parse(text);
 }
 
-/** Bridges node:http to Apollo Server: bounded body, identity from the bearer token, streamed replies. */
-export function graphqlHandler(apollo: ApolloServer<Context>, services: Services): Handler {
-  const limit = services.config.graphql.maxBodyBytes;
+/** Without a token only introspection is served, and an introspection query is a few KB. */
+const ANONYMOUS_BODY_BYTES = 64 * 1024;
+
+function queryOf(req: IncomingMessage, body: unknown, url: URL): unknown {
+  if (req.method !== 'POST') return url.searchParams.get('query');
+  return typeof body === 'object' && body !== null
+    ? (body as { query?: unknown }).query
+    : undefined;
+}
+
+/**
+ * Bridges node:http to Apollo Server: bounded body, identity from the bearer token, streamed
+ * replies. Without a token only introspection gets past this point.
+ */
+export function graphqlHandler(
+  apollo: ApolloServer<Context>,
+  services: Services,
+  metrics: Metrics,
+): Handler {
+  const { graphql: rules } = services.config;
+  const anonymousLimit = Math.min(rules.maxBodyBytes, ANONYMOUS_BODY_BYTES);
   return async (req, res, url, log) => {
+    const anonymous = !req.headers.authorization;
     let body: unknown;
     try {
-      body = await parseBody(req, limit);
+      body = await parseBody(req, anonymous ? anonymousLimit : rules.maxBodyBytes);
     } catch (err) {
-      if (err instanceof BodyTooLargeError)
-        return sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+      if (err instanceof BodyTooLargeError) {
+        // The rest of the body is not worth reading: close the connection instead of draining it.
+        res.setHeader('connection', 'close');
+        return sendJsonError(
+          res,
+          413,
+          'PAYLOAD_TOO_LARGE',
+          anonymous ? `${err.message} without a token` : err.message,
+        );
+      }
       return sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+    }
+    if (anonymous) {
+      const refusal = anonymousHttpRefusal(queryOf(req, body, url), rules);
+      if (refusal) {
+        metrics.countErrors([{ extensions: { code: refusal.code } }]);
+        return sendJsonError(res, refusal.status, refusal.code, refusal.message);
+      }
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -50,6 +87,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
       context: async () => {
         const auth = await authenticate(services.identities, req.headers.authorization);
         if ('invalid' in auth) {
+          markCredentialsRefused(req);
           throw new GraphQLError(auth.invalid, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { operationLabeler, registryLabel, statusLabel } from './metric-labels';
 
 /** One Prometheus registry per server instance (nothing global). */
 export class Metrics {
@@ -36,7 +37,7 @@ export class Metrics {
 
   readonly upstreamRequests = this.counter(
     'regql_upstream_requests_total',
-    'HTTP requests to registries, by registry name and status (0: no answer)',
+    'HTTP requests to registries, by registry name (other: hosts no registry claims) and status (0: no answer)',
     ['registry', 'status'],
   );
 
@@ -58,7 +59,11 @@ export class Metrics {
     ['result'],
   );
 
-  constructor(storeQueries: () => number) {
+  /** The label value of an operation name: the project's and configured names, else `other`. */
+  readonly operationLabel: (name: string | null | undefined) => string;
+
+  constructor(storeQueries: () => number, metricOperations: readonly string[]) {
+    this.operationLabel = operationLabeler(metricOperations);
     collectDefaultMetrics({ register: this.registry, prefix: 'regql_' });
     new Gauge({
       name: 'regql_store_queries',
@@ -70,16 +75,14 @@ export class Metrics {
     });
   }
 
+  countUpstream(registry: string, status: number): void {
+    this.upstreamRequests.inc({ registry: registryLabel(registry), status: statusLabel(status) });
+  }
+
   countErrors(errors: readonly { extensions?: Record<string, unknown> }[]): void {
     for (const error of errors) {
       const code = error.extensions?.code;
       this.graphqlErrors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
     }
   }
-}
-
-/** Operation names become label values: keep them bounded and printable. */
-export function operationLabel(name: string | null | undefined): string {
-  if (!name) return 'anonymous';
-  return /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name) ? name : 'invalid';
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { credentialsRefused } from '../auth/credential-refusals';
+import {
+  carriesCredentials,
+  checksCredentials,
+  sendThrottled,
+  type AuthThrottle,
+} from './auth-throttle';
 import { sendJsonError } from './graphql-handler';
 import { landingHtml, landingScript, landingScriptPath } from './landing-page';
 import type { Metrics } from './metrics';
@@ -21,6 +28,7 @@ export interface RouteDeps {
   /** Inbound registry webhooks on /webhooks/<kind>/... */
   webhooks: Handler;
   metrics: Metrics;
+  authFailures: AuthThrottle;
   /** False while starting or stopping, or while the store does not answer. */
   ready: () => Promise<boolean>;
   log: Logger;
@@ -50,13 +58,18 @@ function wantsHtml(req: IncomingMessage, url: URL): boolean {
   );
 }
 
-/** The one request listener: request id, access log, and the fixed routes. */
+/**
+ * The one request listener: request id, access log, the fixed routes, and the one place that
+ * refuses a client with too many refused credentials (before its credentials are checked) and
+ * counts the refusals the handlers mark.
+ */
 export function requestListener({
   graphql,
   registry,
   registryToken,
   webhooks,
   metrics,
+  authFailures,
   ready,
   log,
 }: RouteDeps) {
@@ -80,6 +93,20 @@ export function requestListener({
       );
     });
     try {
+      if (checksCredentials(url.pathname) && carriesCredentials(req, url)) {
+        const client = authFailures.clientOf(req);
+        const waitMs = await authFailures.limiter.waitMs(client);
+        if (waitMs > 0) {
+          req.resume();
+          return sendThrottled(res, url, waitMs);
+        }
+        res.once('close', () => {
+          if (!credentialsRefused(req)) return;
+          authFailures.limiter
+            .fail(client)
+            .catch((err: unknown) => reqLog.error({ err }, 'counting a refused credential failed'));
+        });
+      }
       if (url.pathname === '/v2' || url.pathname.startsWith('/v2/'))
         return await registry(req, res, url);
       if (url.pathname.startsWith('/webhooks/')) return await webhooks(req, res, url, reqLog);

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { markCredentialsRefused } from '../auth/credential-refusals';
 import { hashToken, tokenFromAuthorization } from '../auth/token-secret';
 import {
   WebhookPayloadError,
@@ -58,6 +59,7 @@ export function webhookRoute(
     const secret = secretFrom(req, match[3]);
     const receiver = await receivers.withSecretHash(match[2]);
     if (!receiver || receiver.kind !== kind || !secret || !sameHash(secret, receiver.secretHash)) {
+      if (secret) markCredentialsRefused(req);
       req.resume();
       return sendJsonError(res, 401, 'UNAUTHENTICATED', 'unknown webhook receiver or wrong secret');
     }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  getOperationAST,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -14,9 +15,11 @@ import type { Identity } from '../auth/roles';
 import { createContext, type Services } from '../graphql/context';
 import { clientError } from '../graphql/error-codes';
 import { queryLimitError } from '../graphql/query-limits';
+import { anonymousRefusal } from './anonymous-access';
+import { retryAfterSeconds, throttledMessage, type AuthThrottle } from './auth-throttle';
 import { authenticate } from './authenticate';
 import { serveGraphqlWs } from './graphql-ws-transport';
-import { operationLabel, type Metrics } from './metrics';
+import type { Metrics } from './metrics';
 import { sendResultsDirectly, sharedSubscribe } from './shared-subscribe';
 
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
@@ -26,6 +29,8 @@ interface ConnectionExtra extends Record<PropertyKey, unknown> {
 }
 
 const MAX_OPERATIONS_PER_CONNECTION = 100;
+/** graphql-ws's own code for "too many"; its client does not retry it. */
+const CLOSE_THROTTLED = 4429;
 
 /**
  * graphql-ws on the HTTP server's port and path. It bypasses Apollo, so authentication, limits
@@ -36,6 +41,7 @@ export function attachWebSocket(
   schema: GraphQLSchema,
   services: Services,
   metrics: Metrics,
+  authFailures: AuthThrottle,
   log: Logger,
 ): { dispose: () => Promise<void> } {
   const { graphql: limits } = services.config;
@@ -57,13 +63,26 @@ export function attachWebSocket(
       schema,
       subscribe: sharedSubscribe,
       onConnect: async (ctx) => {
-        const auth = await authenticate(services.identities, ctx.connectionParams?.authorization);
-        if ('invalid' in auth) {
-          log.info({ reason: auth.invalid }, 'websocket connection refused');
+        const authorization = ctx.connectionParams?.authorization;
+        const client = authFailures.clientOf(ctx.extra.request);
+        if (authorization) {
+          const waitMs = await authFailures.limiter.waitMs(client);
+          if (waitMs > 0) {
+            ctx.extra.socket.close(CLOSE_THROTTLED, throttledMessage(waitMs));
+            log.info({ retryAfter: retryAfterSeconds(waitMs) }, 'websocket connection throttled');
+            return false;
+          }
+        }
+        const auth = await authenticate(services.identities, authorization);
+        const identity = 'invalid' in auth ? null : auth.identity;
+        if ('invalid' in auth || (identity && services.feed.isRevoked(identity.id))) {
+          log.info(
+            { reason: 'invalid' in auth ? auth.invalid : 'revoked' },
+            'websocket connection refused',
+          );
+          await authFailures.limiter.fail(client);
           return false;
         }
-        const { identity } = auth;
-        if (identity && services.feed.isRevoked(identity.id)) return false;
         ctx.extra.identity = identity;
         if (identity) {
           const sockets = socketsByToken.get(identity.id) ?? new Set<WebSocket>();
@@ -85,12 +104,17 @@ export function attachWebSocket(
           ];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
         } catch (err) {
           const error = err as GraphQLError;
           return [
             new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
           ];
+        }
+        const anonymous = !ctx.extra.identity && anonymousRefusal(document, limits.introspection);
+        if (anonymous) {
+          metrics.countErrors([anonymous]);
+          return [anonymous];
         }
         const operationName = payload.operationName ?? undefined;
         const errors = validate(schema, document, rules).map((e) =>
@@ -110,7 +134,7 @@ export function attachWebSocket(
           return errors;
         }
         metrics.graphqlRequests.inc({
-          operation: operationLabel(operationName),
+          operation: metrics.operationLabel(getOperationAST(document, operationName)?.name?.value),
           transport: 'websocket',
         });
         const isSubscription = document.definitions.some(

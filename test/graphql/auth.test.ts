@@ -51,8 +51,9 @@ describe('identities and namespace roles', () => {
 
   it('refuses a request without a token with UNAUTHENTICATED', async () => {
     const res = await server.gql(ImageStreamsDocument, { namespace: 'team-a' }, null);
+    expect(res.status).toBe(401);
     expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
-    expect(res.data).toBeNull();
+    expect(res.data).toBeUndefined();
   });
 
   it('refuses an unknown or malformed token with 401 UNAUTHENTICATED', async () => {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { operationLabel, type Metrics } from '../../metrics';
+import type { Metrics } from '../../metrics';
 
 /** Counts and times every HTTP operation by name, and counts errors by code. */
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
@@ -11,7 +11,7 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
           metrics.countErrors(errors);
         },
         async willSendResponse({ operationName }) {
-          const operation = operationLabel(operationName);
+          const operation = metrics.operationLabel(operationName);
           stopTimer({ operation });
           metrics.graphqlRequests.inc({ operation, transport: 'http' });
         },
