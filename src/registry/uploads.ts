@@ -25,9 +25,9 @@ const rangeInvalid = (name: string, id: string, size: number, message: string) =
     location: `/v2/${name}/blobs/uploads/${id}`,
   });
 
-/** A refusal answered before the body was read: the rest of it is dropped with the connection. */
+/** A refusal answered before the body arrived: the rest of it is dropped with the connection. */
 function refuseBody(req: IncomingMessage, err: unknown): unknown {
-  if (!(err instanceof OciError) || req.readableEnded) return err;
+  if (!(err instanceof OciError) || req.complete) return err;
   req.resume();
   return new OciError(err.status, err.code, err.message, { ...err.headers, connection: 'close' });
 }
