@@ -98,8 +98,12 @@ export interface RegistryAdapter {
   ping(credential: Credential): Promise<Health>;
   /** Throws UPSTREAM_UNAUTHORIZED when the registry does not accept the credential. */
   verify(credential: RegistryCredential): Promise<void>;
+  /**
+   * `namespaces`: only repositories of these namespaces (null: all); the integrated registry
+   * honours it, other registries list what the credential shows.
+   */
   repositories(
-    page: PageRequest & { query: string | null },
+    page: PageRequest & { query: string | null; namespaces?: readonly string[] | null },
     credential: Credential,
   ): Promise<AdapterPage<RepositoryInfo>>;
   tags(

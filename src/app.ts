@@ -18,6 +18,7 @@ import { GraphQLError } from 'graphql';
 import Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { Identities, type AdminBootstrap } from './auth/identities';
+import { PullAccess } from './auth/pull-access';
 import type { Identity } from './auth/roles';
 import { ConfigError, type Config } from './config';
 import { InProcessEventBus } from './events/event-bus';
@@ -25,6 +26,7 @@ import { RedisEventBus } from './events/redis-event-bus';
 import { EventFeed } from './events/event-feed';
 import { EventLog } from './events/event-log';
 import { EventRetention } from './events/event-retention';
+import { EgressPolicy } from './egress/egress-policy';
 import { DeliveryQueue } from './events/triggers/delivery-queue';
 import { DeliveryWorker } from './events/triggers/delivery-worker';
 import { TriggerStore } from './events/triggers/trigger-store';
@@ -74,6 +76,8 @@ import { KeyedLock } from './streams/stream-lock';
 import { Tagger } from './streams/tagger';
 import { RegistryStore } from './store/registry-store';
 import { TokenStore } from './store/token-store';
+import { PullGrantStore } from './store/pull-grant-store';
+import { SourceAccess } from './streams/source-access';
 
 export interface App {
   url: string;
@@ -143,6 +147,11 @@ export async function startApp(
     const uploadStore = new RegistryUploadStore(store.db);
     const uploadMaxAgeMs = config.registry.uploadMaxAgeSeconds * 1000;
     const uploadReaper = new UploadReaper(blobStore, uploadStore, uploadMaxAgeMs, log);
+    const { privateNetworks, ...upstream } = config.upstream;
+    // events.triggerPrivateNetworks, kept from before the one policy, widens it for triggers only.
+    const triggerEgress = new EgressPolicy(privateNetworks, {
+      allPrivate: config.events.triggerPrivateNetworks,
+    });
     const registries = new RegistryCatalog(
       config,
       publicUrl,
@@ -152,12 +161,16 @@ export async function startApp(
       {
         tokens: new TokenCache(),
         integrated: { content: new RegistryContentStore(store.db), blobs: blobStore },
-        transport: { ...transportDefaults, ...config.upstream },
+        transport: { ...transportDefaults, ...upstream },
         observe: (registry, status) =>
           metrics.upstreamRequests.inc({ registry, status: String(status) }),
       },
+      new EgressPolicy(privateNetworks),
     );
     const vault = new Vault(new CredentialStore(store.db), secretBox, config.sharedNamespace);
+    const pullGrants = new PullGrantStore(store.db);
+    const pulls = new PullAccess(pullGrants, config.registry.publicNamespaces);
+    const sources = new SourceAccess(pulls, registries);
     const contentCache = new Keyv();
     const tagTtlMs = config.cache.tagTtlSeconds * 1000;
     const browser = new RegistryBrowser(
@@ -166,6 +179,7 @@ export async function startApp(
       new ImageReader(contentCache, tagTtlMs),
       contentCache,
       tagTtlMs,
+      pulls,
     );
     if (bus instanceof RedisEventBus) await bus.connect();
     const eventLog = new EventLog(store.db);
@@ -189,7 +203,7 @@ export async function startApp(
         timeoutMs: config.events.triggerTimeoutMs,
         retryBaseMs: config.events.triggerRetryBaseMs,
         maxRetryMs: config.events.triggerMaxRetrySeconds * 1000,
-        privateNetworks: config.events.triggerPrivateNetworks,
+        egress: triggerEgress,
       },
       log.child({ component: 'triggers' }),
       (result) => metrics.triggerAttempts.inc({ result }),
@@ -205,14 +219,16 @@ export async function startApp(
       maxBackoffMs: imports.maxBackoffSeconds * 1000,
     };
     const lock = new KeyedLock();
-    const aliases = new AliasPropagation(store.db, feed, lock, imports.maxRevisions, log);
+    const streamLimits = { maxRevisions: imports.maxRevisions, maxTags: imports.maxTagsPerStream };
+    const aliases = new AliasPropagation(store.db, feed, lock, pulls, imports.maxRevisions, log);
     const importer = new Importer(
       store.db,
       browser,
       feed,
       lock,
       aliases,
-      { maxRevisions: imports.maxRevisions, defaultPlatform: imports.defaultPlatform, schedule },
+      sources,
+      { ...streamLimits, defaultPlatform: imports.defaultPlatform, schedule },
       log,
     );
     const countImport = (status: string, trigger: 'api' | 'schedule' | 'webhook') =>
@@ -233,6 +249,9 @@ export async function startApp(
     const services: Services = {
       config,
       identities,
+      pulls,
+      pullGrants,
+      sources,
       db: store.db,
       imageStreams: new ImageStreamStore(store.db),
       streamStatus: new StreamStatusStore(store.db),
@@ -240,7 +259,7 @@ export async function startApp(
       vault,
       browser,
       importer,
-      tagger: new Tagger(store.db, feed, lock, importer, aliases, imports.maxRevisions),
+      tagger: new Tagger(store.db, feed, lock, importer, aliases, sources, streamLimits),
       countImport,
       collectGarbage: (graceMs) =>
         collectGarbage(
@@ -252,6 +271,7 @@ export async function startApp(
       feed,
       eventLog,
       triggers,
+      triggerEgress,
       webhookReceivers: new ReceiverStore(store.db),
       publicUrl,
       publicHost: new URL(publicUrl).host,
@@ -293,7 +313,7 @@ export async function startApp(
       lock,
       aliases,
       services.publicHost,
-      imports.maxRevisions,
+      streamLimits,
     );
     const registry = registryApi({
       db: store.db,
@@ -302,7 +322,7 @@ export async function startApp(
       identities,
       pushes,
       publicUrl,
-      publicNamespaces: config.registry.publicNamespaces,
+      pulls,
       limits: config.registry,
     });
     const intake = new WebhookIntake(store.db, importer, importRate, feed, log, (status) =>
@@ -310,7 +330,7 @@ export async function startApp(
     );
     handle = requestListener({
       registry,
-      registryToken: tokenEndpoint(identities, registryTokens, config.registry.publicNamespaces),
+      registryToken: tokenEndpoint(identities, registryTokens, pulls),
       webhooks: webhookRoute(services.webhookReceivers, intake, (kind, status) =>
         metrics.webhookRequests.inc({ kind, status: String(status) }),
       ),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseCidr } from './egress/cidr';
 
 const registryKinds = ['DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT'] as const;
 
@@ -8,6 +9,24 @@ const boolFromString = z.union([
   z.boolean(),
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 ]);
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/** `true`, `false` (none), or CIDRs as a list or comma-separated. */
+const privateNetworks = z
+  .union([boolFromString, z.array(z.string()), commaList])
+  .transform((v) => (v === false ? [] : v))
+  .superRefine((v, ctx) => {
+    if (v === true) return;
+    for (const entry of v)
+      if (!parseCidr(entry))
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an address or CIDR` });
+  });
 
 const configSchema = z
   .object({
@@ -38,6 +57,7 @@ const configSchema = z
         introspection: boolFromString.default(true),
         maxDepth: z.coerce.number().int().min(1).default(12),
         maxComplexity: z.coerce.number().int().min(1).default(20000),
+        maxItems: z.coerce.number().int().min(100).default(10000),
         maxBodyBytes: z.coerce
           .number()
           .int()
@@ -52,6 +72,7 @@ const configSchema = z
         retries: z.coerce.number().int().min(0).max(10).default(3),
         retryBaseMs: z.coerce.number().int().min(0).default(250),
         maxConnections: z.coerce.number().int().min(1).max(256).default(8),
+        privateNetworks: privateNetworks.default([]),
       })
       .strict()
       .prefault({}),
@@ -63,6 +84,7 @@ const configSchema = z
         jitter: z.coerce.number().min(0).max(1).default(0.1),
         maxBackoffSeconds: z.coerce.number().min(1).default(3600),
         maxRevisions: z.coerce.number().int().min(1).max(100000).default(100),
+        maxTagsPerStream: z.coerce.number().int().min(1000).max(10000).default(1000),
         defaultPlatform: z
           .string()
           .regex(
@@ -75,17 +97,7 @@ const configSchema = z
       .prefault({}),
     registry: z
       .object({
-        publicNamespaces: z
-          .union([
-            z.array(z.string()),
-            z.string().transform((v) =>
-              v
-                .split(',')
-                .map((x) => x.trim())
-                .filter(Boolean),
-            ),
-          ])
-          .default([]),
+        publicNamespaces: z.union([z.array(z.string()), commaList]).default([]),
         tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
         gcGraceSeconds: z.coerce.number().int().min(0).default(3600),
         uploadMaxAgeSeconds: z.coerce.number().int().min(1).default(86400),
@@ -155,6 +167,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_UPSTREAM_RETRIES: ['upstream', 'retries'],
   REGQL_UPSTREAM_RETRY_BASE_MS: ['upstream', 'retryBaseMs'],
   REGQL_UPSTREAM_MAX_CONNECTIONS: ['upstream', 'maxConnections'],
+  REGQL_UPSTREAM_PRIVATE_NETWORKS: ['upstream', 'privateNetworks'],
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
   REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
   REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],
@@ -168,6 +181,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_IMPORT_JITTER: ['imports', 'jitter'],
   REGQL_IMPORT_MAX_BACKOFF_SECONDS: ['imports', 'maxBackoffSeconds'],
   REGQL_MAX_REVISIONS: ['imports', 'maxRevisions'],
+  REGQL_MAX_TAGS_PER_STREAM: ['imports', 'maxTagsPerStream'],
   REGQL_DEFAULT_PLATFORM: ['imports', 'defaultPlatform'],
   REGQL_EVENT_RETENTION_DAYS: ['events', 'retentionDays'],
   REGQL_EVENT_SUBSCRIBER_BUFFER: ['events', 'subscriberBuffer'],
@@ -184,6 +198,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_INTROSPECTION: ['graphql', 'introspection'],
   REGQL_MAX_DEPTH: ['graphql', 'maxDepth'],
   REGQL_MAX_COMPLEXITY: ['graphql', 'maxComplexity'],
+  REGQL_MAX_ITEMS: ['graphql', 'maxItems'],
   REGQL_MAX_BODY_BYTES: ['graphql', 'maxBodyBytes'],
 };
 

@@ -24,8 +24,8 @@ export const integratedPlugin: RegistryPlugin = {
       settings,
       ping: async () => ({ ok: true, latencyMs: 0, authScheme: 'Bearer', message: null }),
       verify: async () => {},
-      repositories: async ({ first, after, query }) => {
-        const { items, next } = await content.repositories(first, after, null);
+      repositories: async ({ first, after, query, namespaces }) => {
+        const { items, next } = await content.repositories(first, after, namespaces ?? null);
         return {
           items: items
             .filter((name) => !query || name.includes(query))

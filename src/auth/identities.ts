@@ -50,6 +50,26 @@ export class Identities {
     return this.tokens.findById(id);
   }
 
+  /**
+   * The identity of a token id while the token exists, for credentials derived from it (registry
+   * bearer tokens): cached like `authenticate`, and dropped on revocation like it.
+   */
+  async live(id: string): Promise<Identity | undefined> {
+    const key = `id:${id}`;
+    const cached = await this.cache.get(key);
+    if (cached) return cached;
+    const found = await this.tokens.findById(id);
+    if (!found) return undefined;
+    const identity: Identity = {
+      id: found.id,
+      description: found.description,
+      namespace: found.namespace,
+      role: found.role,
+    };
+    await this.cache.set(key, identity, cacheTtlMs);
+    return identity;
+  }
+
   /** Which of these token ids are still valid (not revoked). */
   existing(ids: readonly string[]): Promise<Set<string>> {
     return this.tokens.existing(ids);
@@ -60,6 +80,7 @@ export class Identities {
     if (!found) return false;
     await this.tokens.delete(id);
     await this.cache.delete(found.hash);
+    await this.cache.delete(`id:${id}`);
     return true;
   }
 

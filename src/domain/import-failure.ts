@@ -7,6 +7,8 @@ const reasons: Record<string, string> = {
   UPSTREAM_INVALID: 'InvalidManifest',
   UPSTREAM_UNSUPPORTED: 'UnsupportedManifest',
   PLATFORM_NOT_FOUND: 'PlatformNotFound',
+  FORBIDDEN: 'Forbidden',
+  EGRESS_DENIED: 'EgressDenied',
 };
 
 export const importFailureReason = (code: string): string => reasons[code] ?? 'InternalError';

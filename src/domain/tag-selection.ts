@@ -1,3 +1,4 @@
+import RE2 from 're2';
 import semver from 'semver';
 import { invalidInput } from './errors';
 
@@ -18,7 +19,7 @@ function versionOf(tag: string): semver.SemVer | null {
 
 /**
  * A semver range (`>=1.2 <2`, `^1.4`, `1.x`, or anything after `semver:`) or else a regular
- * expression over the whole tag name.
+ * expression (RE2 syntax) over the whole tag name.
  */
 export function parseTagFilter(filter: string): TagFilter {
   if (filter.length > 200) throw invalidInput('tagFilter must be at most 200 characters');
@@ -35,12 +36,14 @@ export function parseTagFilter(filter: string): TagFilter {
       },
     };
   }
-  let regex: RegExp;
+  // RE2 runs in time linear in the tag's length whatever the pattern: no backtracking, so no
+  // backreferences or lookarounds either.
+  let regex: RE2;
   try {
-    regex = new RegExp(`^(?:${filter})$`);
+    regex = new RE2(`^(?:${filter})$`, 'u');
   } catch (err) {
     throw invalidInput(
-      `tagFilter "${filter}" is neither a semver range nor a regular expression: ${(err as Error).message}`,
+      `tagFilter "${filter}" is neither a semver range nor a regular expression without backreferences or lookarounds: ${(err as Error).message}`,
     );
   }
   return { describe: `regular expression ${filter}`, matches: (tag) => regex.test(tag) };

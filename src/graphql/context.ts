@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import type { Identities } from '../auth/identities';
+import type { PullAccess } from '../auth/pull-access';
+import type { PullGrantStore } from '../store/pull-grant-store';
+import type { SourceAccess } from '../streams/source-access';
 import type { Identity } from '../auth/roles';
 import type { Config } from '../config';
+import type { EgressPolicy } from '../egress/egress-policy';
 import type { EventFeed } from '../events/event-feed';
 import type { EventLog } from '../events/event-log';
 import type { TriggerStore } from '../events/triggers/trigger-store';
@@ -15,12 +19,18 @@ import type { Vault } from '../auth/vault';
 import type { GcResult } from '../registry/gc';
 import type { RegistryBrowser } from '../registries/browser';
 import type { RegistryCatalog } from '../registries/catalog';
+import { ItemBudget } from './item-budget';
 import { createLoaders, type Loaders } from './loaders';
 
 /** Long-lived parts the resolvers use, built once by the composition root. */
 export interface Services {
   config: Config;
   identities: Identities;
+  /** The one rule for reading images across namespaces. */
+  pulls: PullAccess;
+  pullGrants: PullGrantStore;
+  /** Checks what image-stream tags may name. */
+  sources: SourceAccess;
   db: Db;
   imageStreams: ImageStreamStore;
   streamStatus: StreamStatusStore;
@@ -41,6 +51,8 @@ export interface Services {
   eventLog: EventLog;
   /** Outbound triggers and their delivery log. */
   triggers: TriggerStore;
+  /** The egress policy as it applies to trigger URLs. */
+  triggerEgress: EgressPolicy;
   webhookReceivers: ReceiverStore;
 }
 
@@ -48,9 +60,17 @@ export interface Context {
   identity: Identity | null;
   services: Services;
   loaders: Loaders;
+  /** What is left of the items this operation may return. */
+  items: ItemBudget;
   log: Logger;
 }
 
 export function createContext(services: Services, identity: Identity | null, log: Logger): Context {
-  return { identity, services, loaders: createLoaders(services), log };
+  return {
+    identity,
+    services,
+    loaders: createLoaders(services),
+    items: new ItemBudget(services.config.graphql.maxItems),
+    log,
+  };
 }

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { hasRole, isClusterAdmin, type Identity, type Role } from '../auth/roles';
 import { assertDnsLabel } from '../domain/names';
-import { allowedActions } from '../registry/access';
+import { namespaceOf, pullerOf } from '../auth/pull-access';
+import { INTEGRATED_KIND } from '../registries/catalog';
 import type { Context } from './context';
 
 export function requireIdentity(ctx: Context): Identity {
@@ -39,22 +40,14 @@ export function requireClusterAdmin(ctx: Context): Identity {
 }
 
 /**
- * The integrated registry holds namespaces' own images: browsing it needs the pull right in the
- * repository's namespace (VIEWER, or a public namespace), like pulling does.
+ * The integrated registry holds namespaces' own images: browsing a repository of it needs the
+ * right to pull from its namespace, the same rule /v2 applies.
  */
-export function mayBrowse(ctx: Context, registryKind: string, repository: string): boolean {
-  if (registryKind !== 'INTEGRATED') return true;
-  return allowedActions(
-    ctx.identity,
-    repository,
-    ctx.services.config.registry.publicNamespaces,
-  ).includes('pull');
-}
-
-export function requireBrowse(ctx: Context, registryKind: string, repository: string): void {
-  if (!mayBrowse(ctx, registryKind, repository)) {
-    throw new GraphQLError(`pulling from ${repository} needs VIEWER in its namespace`, {
-      extensions: { code: 'FORBIDDEN' },
-    });
-  }
+export async function requireBrowse(
+  ctx: Context,
+  registryKind: string,
+  repository: string,
+): Promise<void> {
+  if (registryKind !== INTEGRATED_KIND) return;
+  await ctx.services.pulls.require(pullerOf(ctx.identity), namespaceOf(repository));
 }

@@ -3,13 +3,13 @@ import type { SpecTag, TagEvent, TagStatus } from '../domain/image-stream';
 import type { DeliveryView } from '../events/triggers/trigger-store';
 import type { RegistryCredential } from '../oci/client/credential';
 import { statusKey, type HistoryKey } from '../store/stream-status-store';
-import type { Located } from '../registries/browser';
+import type { Located, Reader } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
 import type { Services } from './context';
 
 export interface ImageKey extends Located {
-  /** Whose credentials read it; null browses with the shared namespace's. */
-  namespace: string | null;
+  /** On whose behalf it is read. */
+  reader: Reader;
 }
 
 export interface HistoryPageKey extends HistoryKey {
@@ -85,11 +85,11 @@ export function createLoaders(
         const credentials = new Map<string, Promise<RegistryCredential | null>>();
         return Promise.all(
           keys.map((key) => {
-            const repository = JSON.stringify([key.namespace, key.registry.name, key.repository]);
+            const repository = JSON.stringify([key.reader, key.registry.name, key.repository]);
             if (!credentials.has(repository))
               credentials.set(
                 repository,
-                services.browser.credential(key.namespace, key.registry, key.repository),
+                services.browser.credential(key.reader, key.registry, key.repository),
               );
             return credentials
               .get(repository)!
@@ -99,8 +99,7 @@ export function createLoaders(
         );
       },
       {
-        cacheKeyFn: (k) =>
-          JSON.stringify([k.registry.name, k.repository, k.reference, k.namespace]),
+        cacheKeyFn: (k) => JSON.stringify([k.registry.name, k.repository, k.reference, k.reader]),
       },
     ),
   };

@@ -1,4 +1,6 @@
+import type { Reader } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
+import type { ImageKey } from './loaders';
 import { RegqlError } from '../domain/errors';
 import type { Image, ImageSource } from './types/image.type';
 import type { Repository } from './types/repository.type';
@@ -9,13 +11,13 @@ export const toImage = (summary: ImageSummary, source: ImageSource): Image => ({
   source,
 });
 
-/** A tag or digest of a browsed repository, as the image loader takes it (shared credentials). */
-export const locatedIn = (repository: Repository, reference: string) => ({
+/** A tag or digest of a browsed repository, as the image loader takes it. */
+export const locatedIn = (repository: Repository, reference: string, reader: Reader): ImageKey => ({
   registry: repository.entry,
   host: repository.entry.hosts[0],
   repository: repository.name,
   reference,
-  namespace: null,
+  reader,
 });
 
 /** A registry's "no such thing" becomes null, for fields that are nullable for exactly that. */

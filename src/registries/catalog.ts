@@ -3,6 +3,7 @@ import type { PluginRegistry } from '../../plugins';
 import type { PluginDeps, RegistryAdapter, RegistrySettings } from '../../plugins/plugin';
 import type { Config } from '../config';
 import { ConfigError } from '../config';
+import type { EgressPolicy, Reach } from '../egress/egress-policy';
 import { canonicalRegistry, DOCKER_HUB } from '../oci/reference';
 import type { RegistryStore, StoredRegistry } from '../store/registry-store';
 
@@ -10,9 +11,17 @@ export interface RegistryEntry extends StoredRegistry {
   hosts: string[];
   /** From the configuration (or a built-in preset), read-only through the API. */
   configured: boolean;
+  /** Where the egress policy lets connections to this registry (and its token service) go. */
+  reach: Reach;
+}
+
+export interface HostOptions {
+  /** For a host no registry claims: plain HTTP or unverified TLS (an import's `insecure`). */
+  insecure?: boolean;
 }
 
 export const INTEGRATED = 'integrated';
+export const INTEGRATED_KIND = 'INTEGRATED';
 
 function hostsOf(registry: StoredRegistry): string[] {
   const host = new URL(registry.url).host;
@@ -21,11 +30,16 @@ function hostsOf(registry: StoredRegistry): string[] {
   return [...new Set([...aliases, host])];
 }
 
-const entry = (registry: StoredRegistry, configured: boolean): RegistryEntry => ({
+const entry = (registry: StoredRegistry, configured: boolean, reach: Reach): RegistryEntry => ({
   ...registry,
   hosts: hostsOf(registry),
   configured,
+  reach,
 });
+
+/** Names are DNS labels or `host:…`, so this cannot clash with another registry's name. */
+const adapterKey = (registry: Pick<RegistryEntry, 'name' | 'insecure'>) =>
+  registry.insecure ? `${registry.name} insecure` : registry.name;
 
 function readCa(file: string, name: string): string {
   try {
@@ -58,6 +72,7 @@ export class RegistryCatalog {
     private readonly store: RegistryStore,
     private readonly plugins: PluginRegistry,
     private readonly deps: PluginDeps,
+    private readonly egress: EgressPolicy,
   ) {
     const configured = config.registries.map(({ caFile, ...r }) => {
       if (caFile) this.cas.set(r.name, readCa(caFile, r.name));
@@ -69,15 +84,20 @@ export class RegistryCatalog {
       .map((p) => ({ ...p.preset!, kind: p.kind, insecure: false }));
     const integrated = {
       name: INTEGRATED,
-      kind: 'INTEGRATED',
+      kind: INTEGRATED_KIND,
       url: publicUrl,
       insecure: publicUrl.startsWith('http:'),
     };
-    const integratedEntry = entry(integrated, true);
+    // The integrated registry is read in-process, never over the network.
+    const integratedEntry = entry(integrated, true, 'any');
     integratedEntry.hosts = [
       ...new Set([...integratedEntry.hosts, ...localUrls.map((u) => new URL(u).host)]),
     ];
-    this.fixed = [integratedEntry, ...[...presets, ...configured].map((r) => entry(r, true))];
+    this.fixed = [
+      integratedEntry,
+      ...presets.map((r) => entry(r, true, 'public')),
+      ...configured.map((r) => entry(r, true, 'any')),
+    ];
   }
 
   async list(): Promise<RegistryEntry[]> {
@@ -90,7 +110,7 @@ export class RegistryCatalog {
   }
 
   private async added(): Promise<RegistryEntry[]> {
-    return (await this.store.list()).map((r) => entry(r, false));
+    return (await this.store.list()).map((r) => entry(r, false, 'admin'));
   }
 
   get(name: string): Promise<RegistryEntry | undefined> {
@@ -101,44 +121,66 @@ export class RegistryCatalog {
     return this.fixed.some((r) => r.name === name);
   }
 
+  /** Throws EGRESS_DENIED when a URL of the registry names an address it may not reach. */
   async add(registry: StoredRegistry): Promise<RegistryEntry | null> {
+    for (const url of [registry.url, registry.apiUrl]) {
+      if (url) this.egress.checkUrl(new URL(url), 'admin');
+    }
     if (this.isConfigured(registry.name)) return null;
     if (!(await this.store.insert(registry))) return null;
-    return entry(registry, false);
+    return entry(registry, false, 'admin');
   }
 
   async remove(name: string): Promise<boolean> {
     const removed = await this.store.delete(name);
-    await this.adapters.get(name)?.close();
-    this.adapters.delete(name);
+    for (const key of [
+      adapterKey({ name, insecure: false }),
+      adapterKey({ name, insecure: true }),
+    ]) {
+      await this.adapters.get(key)?.close();
+      this.adapters.delete(key);
+    }
     return removed;
   }
 
   adapter(registry: RegistryEntry): RegistryAdapter {
-    let adapter = this.adapters.get(registry.name);
+    const key = adapterKey(registry);
+    let adapter = this.adapters.get(key);
     if (!adapter) {
+      const { reach, ...rest } = registry;
       const settings: RegistrySettings = {
-        ...registry,
+        ...rest,
         ...(this.cas.has(registry.name) && { ca: this.cas.get(registry.name) }),
       };
-      adapter = this.plugins.kind(registry.kind).create(settings, this.deps);
-      this.adapters.set(registry.name, adapter);
+      const guard = this.egress.guard(reach);
+      adapter = this.plugins.kind(registry.kind).create(settings, {
+        ...this.deps,
+        transport: { ...this.deps.transport, ...(guard && { guard }) },
+      });
+      this.adapters.set(key, adapter);
     }
     return adapter;
   }
 
   /**
-   * The registry a pull spec's host names: a known one, or else an ad-hoc registry of the kind
-   * that knows the host (over HTTPS), so any pull spec resolves.
+   * The registry a pull spec's host names: a known one (with its own settings), or else an
+   * ad-hoc registry of the kind that knows the host, over HTTPS unless `insecure`, held to the
+   * strict egress default, so any pull spec resolves.
    */
-  async forHost(host: string): Promise<RegistryEntry> {
+  async forHost(host: string, options: HostOptions = {}): Promise<RegistryEntry> {
     const canonical = canonicalRegistry(host);
     const known = await this.find((r) => r.hosts.includes(canonical) || r.hosts.includes(host));
     if (known) return known;
     const plugin = this.plugins.forHost(canonical);
     return entry(
-      { name: `host:${canonical}`, kind: plugin.kind, url: `https://${host}`, insecure: false },
+      {
+        name: `host:${canonical}`,
+        kind: plugin.kind,
+        url: `https://${host}`,
+        insecure: options.insecure ?? false,
+      },
       false,
+      'public',
     );
   }
 

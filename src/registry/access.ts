@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { namespaceOf, pullerOf, type PullAccess } from '../auth/pull-access';
 import { hasRole, type Identity } from '../auth/roles';
 
 export type Action = 'pull' | 'push' | 'delete';
@@ -29,37 +30,40 @@ export function parseScope(scope: string): Grant | null {
 }
 
 /**
- * What an identity may do: pull with VIEWER (or anonymously in a public namespace), push and
- * delete with EDITOR, in the repository's namespace (its first path component).
+ * What an identity may do in a repository's namespace (its first path component): pull when the
+ * one cross-namespace rule allows it (own namespace, public, or granted), push and delete with
+ * EDITOR.
  */
-export function allowedActions(
+export async function allowedActions(
+  pulls: PullAccess,
   identity: Identity | null,
   repository: string,
-  publicNamespaces: readonly string[],
-): Action[] {
-  const namespace = repository.split('/')[0];
+): Promise<Action[]> {
+  const namespace = namespaceOf(repository);
   const actions: Action[] = [];
-  if ((identity && hasRole(identity, namespace, 'VIEWER')) || publicNamespaces.includes(namespace))
-    actions.push('pull');
+  if (await pulls.mayPull(pullerOf(identity), namespace)) actions.push('pull');
   if (identity && hasRole(identity, namespace, 'EDITOR')) actions.push('push', 'delete');
   return actions;
 }
 
 /** Grants the intersection of what was asked and what the identity may do. */
-export function grant(
+export async function grant(
+  pulls: PullAccess,
   identity: Identity | null,
   requested: Grant[],
-  publicNamespaces: readonly string[],
-): Grant[] {
-  return requested.flatMap((scope) => {
-    if (scope.type === 'registry')
-      return identity && scope.name === 'catalog' ? [{ ...scope, actions: ['*'] }] : [];
-    const allowed = allowedActions(identity, scope.name, publicNamespaces);
-    const wanted = scope.actions.includes('*')
-      ? allowed
-      : scope.actions.filter((a): a is Action => (allowed as string[]).includes(a));
-    return wanted.length > 0 ? [{ ...scope, actions: [...new Set(wanted)] }] : [];
-  });
+): Promise<Grant[]> {
+  const granted = await Promise.all(
+    requested.map(async (scope): Promise<Grant | null> => {
+      if (scope.type === 'registry')
+        return identity && scope.name === 'catalog' ? { ...scope, actions: ['*'] } : null;
+      const allowed = await allowedActions(pulls, identity, scope.name);
+      const wanted = scope.actions.includes('*')
+        ? allowed
+        : scope.actions.filter((a): a is Action => (allowed as string[]).includes(a));
+      return wanted.length > 0 ? { ...scope, actions: [...new Set(wanted)] } : null;
+    }),
+  );
+  return granted.filter((g) => g !== null);
 }
 
 interface TokenBody {

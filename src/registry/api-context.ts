@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Identities } from '../auth/identities';
+import type { PullAccess } from '../auth/pull-access';
+import type { Identity } from '../auth/roles';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
 import { RegistryUploadStore } from '../store/registry-upload-store';
@@ -15,7 +17,7 @@ export interface RegistryApiDeps {
   identities: Identities;
   pushes: PushProvisioning;
   publicUrl: string;
-  publicNamespaces: readonly string[];
+  pulls: PullAccess;
   limits: UploadLimits;
 }
 
@@ -29,9 +31,10 @@ export interface UploadLimits {
 
 /** What the caller of one request may do, from a bearer token or basic credentials. */
 export interface Access {
-  may(repository: string, action: Action): boolean;
+  may(repository: string, action: Action): Promise<boolean>;
   catalog: boolean;
-  subject: string | null;
+  /** The regql token behind the request (its namespace decides what the catalog lists). */
+  identity: Identity | null;
 }
 
 /** What every handler of the /v2 API shares. */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ALL_NAMESPACES } from '../auth/roles';
+import { pullerOf } from '../auth/pull-access';
 import { OCI_INDEX } from '../oci/media-types';
 import { API_VERSION, type Access, type ApiContext } from './api-context';
 import { OciError } from './errors';
@@ -48,20 +48,13 @@ export async function catalog(
   url: URL,
   access: Access | null,
 ): Promise<void> {
-  if (!access?.catalog || !access.subject) {
+  if (!access?.catalog || !access.identity) {
     throw new OciError(401, 'UNAUTHORIZED', 'the catalog needs a signed-in caller', {
       'www-authenticate': ctx.challenge('registry:catalog:*'),
     });
   }
   const { n, last } = pageParams(url);
-  const { identities, publicNamespaces } = ctx.deps;
-  const identity = await identities.find(access.subject);
-  const namespaces =
-    identity?.namespace === ALL_NAMESPACES
-      ? null
-      : identity
-        ? [identity.namespace, ...publicNamespaces]
-        : publicNamespaces;
+  const namespaces = await ctx.deps.pulls.readable(pullerOf(access.identity));
   const { items, next } = await ctx.content.repositories(n, last, namespaces);
   sendPage(res, '/v2/_catalog', n, next, { repositories: items });
 }

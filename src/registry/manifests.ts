@@ -75,8 +75,16 @@ async function putManifest(
     },
     references,
   );
-  if (!reference.includes(':'))
-    await ctx.deps.pushes.tagPushed({ repository: name, tag: reference, digest });
+  if (!reference.includes(':')) {
+    try {
+      await ctx.deps.pushes.tagPushed({ repository: name, tag: reference, digest });
+    } catch (err) {
+      // A refused tag (the stream's tag limit) keeps the manifest, untagged, as a push by digest.
+      if (err instanceof RegqlError && err.code === 'BAD_USER_INPUT')
+        throw new OciError(403, 'DENIED', err.message);
+      throw err;
+    }
+  }
   sendCreated(
     res,
     `/v2/${name}/manifests/${digest}`,

@@ -1,4 +1,5 @@
 import { plainSpecTag } from '../domain/spec-tag';
+import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
@@ -26,7 +27,7 @@ export class PushProvisioning {
     private readonly lock: KeyedLock,
     private readonly aliases: AliasPropagation,
     private readonly publicHost: string,
-    private readonly maxRevisions: number,
+    private readonly limits: StreamLimits,
   ) {}
 
   async tagPushed(push: TagPush): Promise<void> {
@@ -40,6 +41,13 @@ export class PushProvisioning {
           (await trx.imageStreams.create(namespace, name, []));
         if (!stream) throw new Error(`image stream ${namespace}/${name} could not be created`);
         const spec = await trx.imageStreams.specTag(stream.id, push.tag);
+        if (!spec)
+          assertTagRoom(
+            push.repository,
+            await trx.imageStreams.tagCount(stream.id),
+            1,
+            this.limits.maxTags,
+          );
         const generation =
           spec?.generation ??
           (await trx.imageStreams.putSpecTag(stream.id, plainSpecTag(push.tag, null), null));
@@ -53,7 +61,7 @@ export class PushProvisioning {
             generation,
           },
           now,
-          this.maxRevisions,
+          this.limits.maxRevisions,
         );
         await trx.events.append({
           type: 'IMAGE_PUSHED',

@@ -29,35 +29,44 @@ const scopeActions: Record<Action, string> = { pull: 'pull', push: 'pull,push', 
 const rawPath = (req: IncomingMessage) =>
   (req.url ?? '/').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#]/)[0];
 
+/**
+ * The caller of one request, from a bearer token of the token endpoint or Basic credentials. A
+ * bearer counts only while the regql token it was issued for exists, and only for what that
+ * token may still do, so a revocation or a withdrawn pull grant reaches /v2 at once.
+ */
 async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Access | null> {
   const header = req.headers.authorization;
   const bearer = header && /^Bearer\s+(\S+)$/i.exec(header);
   if (bearer) {
     const verified = deps.tokens.verify(bearer[1]);
     if (!verified) return null;
+    const identity = verified.subject ? await deps.identities.live(verified.subject) : null;
+    if (verified.subject && !identity) return null;
     return {
-      may: (repository, action) => grants(verified.access, repository, action),
+      may: async (repository, action) =>
+        grants(verified.access, repository, action) &&
+        (await allowedActions(deps.pulls, identity ?? null, repository)).includes(action),
       catalog: verified.access.some((g) => g.type === 'registry' && g.name === 'catalog'),
-      subject: verified.subject,
+      identity: identity ?? null,
     };
   }
   const caller = await callerOf(deps.identities, header);
   if (caller === 'invalid') return null;
   return {
-    may: (repository, action) =>
-      allowedActions(caller, repository, deps.publicNamespaces).includes(action),
+    may: async (repository, action) =>
+      (await allowedActions(deps.pulls, caller, repository)).includes(action),
     catalog: caller !== null,
-    subject: caller?.id ?? null,
+    identity: caller,
   };
 }
 
-function requireAccess(
+async function requireAccess(
   ctx: ApiContext,
   access: Access | null,
   repository: string,
   action: Action,
-): asserts access is Access {
-  if (access?.may(repository, action)) return;
+): Promise<Access> {
+  if (access && (await access.may(repository, action))) return access;
   const scope = `repository:${repository}:${scopeActions[action]}`;
   throw new OciError(401, 'UNAUTHORIZED', `${action} on ${repository} needs a token granting it`, {
     'www-authenticate': ctx.challenge(scope),
@@ -76,7 +85,7 @@ export function registryApi(deps: RegistryApiDeps) {
       if (!route) throw new OciError(404, 'NAME_UNKNOWN', `no endpoint ${url.pathname}`);
       const access = await accessOf(deps, req);
       if (route.kind === 'base') {
-        if (!access || (!access.subject && !req.headers.authorization)) {
+        if (!access || (!access.identity && !req.headers.authorization)) {
           throw new OciError(401, 'UNAUTHORIZED', 'authentication required', {
             'www-authenticate': ctx.challenge(),
           });
@@ -90,12 +99,12 @@ export function registryApi(deps: RegistryApiDeps) {
       }
       if (route.kind === 'catalog') return await catalog(ctx, res, url, access);
       const method = req.method ?? 'GET';
-      requireAccess(ctx, access, route.name, actionOf(route, method));
+      const allowed = await requireAccess(ctx, access, route.name, actionOf(route, method));
       switch (route.kind) {
         case 'uploads':
           if (method !== 'POST')
             throw new OciError(405, 'UNSUPPORTED', 'start an upload with POST');
-          return await startUpload(ctx, req, res, url, route.name, access);
+          return await startUpload(ctx, req, res, url, route.name, allowed);
         case 'upload':
           return await continueUpload(ctx, req, res, url, route);
         case 'blob':

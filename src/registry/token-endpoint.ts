@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identities } from '../auth/identities';
 import type { Identity } from '../auth/roles';
+import type { PullAccess } from '../auth/pull-access';
 import { grant, parseScope, type RegistryTokens } from './access';
 import { OciError, sendOciError } from './errors';
 
@@ -21,11 +22,7 @@ export async function callerOf(
  * regql's token server for its registry (`docker login` / `skopeo login` with a regql token):
  * grants the intersection of the requested scopes and the caller's namespace roles.
  */
-export function tokenEndpoint(
-  identities: Identities,
-  tokens: RegistryTokens,
-  publicNamespaces: readonly string[],
-) {
+export function tokenEndpoint(identities: Identities, tokens: RegistryTokens, pulls: PullAccess) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const caller = await callerOf(identities, req.headers.authorization);
     if (caller === 'invalid') {
@@ -41,7 +38,7 @@ export function tokenEndpoint(
       .flatMap((s) => s.split(' '))
       .map(parseScope)
       .filter((g) => g !== null);
-    const issued = tokens.issue(caller?.id ?? null, grant(caller, requested, publicNamespaces));
+    const issued = tokens.issue(caller?.id ?? null, await grant(pulls, caller, requested));
     const body = JSON.stringify({
       token: issued.token,
       access_token: issued.token,

@@ -110,7 +110,7 @@ export async function startUpload(
   if (mount && from) {
     checkDigest(mount);
     checkName(from);
-    const size = access.may(from, 'pull') ? await ctx.content.blobSize(from, mount) : null;
+    const size = (await access.may(from, 'pull')) ? await ctx.content.blobSize(from, mount) : null;
     if (size !== null) {
       await ctx.quota.check(name, size);
       await ctx.content.linkBlob(name, mount, size);

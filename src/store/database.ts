@@ -189,6 +189,13 @@ export interface StoreSettingTable {
   value: string;
 }
 
+export interface PullGrantTable {
+  namespace: string;
+  from_namespace: string;
+  granted_by: string;
+  created_at: string;
+}
+
 export interface Database {
   tokens: TokenTable;
   registries: RegistryTable;
@@ -209,6 +216,7 @@ export interface Database {
   triggers: TriggerTable;
   trigger_deliveries: TriggerDeliveryTable;
   store_settings: StoreSettingTable;
+  pull_grants: PullGrantTable;
 }
 
 export type Db = Kysely<Database>;

@@ -158,6 +158,15 @@ export class ImageStreamStore {
     return (await this.specTagsNamed(streamId, [tag])).get(tag);
   }
 
+  async tagCount(streamId: string): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('spec_tags')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('stream_id', '=', streamId)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
   /** The stream's spec tags of these names, by name, in one read. */
   async specTagsNamed(streamId: string, tags: readonly string[]): Promise<Map<string, SpecTag>> {
     if (tags.length === 0) return new Map();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PullAccess } from '../auth/pull-access';
 import type { ImageStream } from '../domain/image-stream';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
@@ -17,9 +18,41 @@ export class AliasPropagation {
     private readonly db: Db,
     private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
+    private readonly pulls: PullAccess,
     private readonly maxRevisions: number,
     private readonly log: Logger,
   ) {}
+
+  /** A follower whose namespace lost the right to pull the followed one keeps its image and says why. */
+  private async refuse(follower: ImageStream, tag: string, followed: string): Promise<void> {
+    const message = `follows ${followed}, but namespace "${follower.namespace}" may not pull from namespace "${followed.split('/')[0]}" (grantPull)`;
+    await this.lock.run(streamLockKey(follower.namespace, follower.name), () =>
+      inTransaction(this.db, async (trx) => {
+        const spec = await trx.imageStreams.specTag(follower.id, tag);
+        if (!spec) return;
+        const now = new Date().toISOString();
+        await trx.status.setCondition(
+          follower.id,
+          tag,
+          { status: 'False', reason: 'Forbidden', message, generation: spec.generation },
+          now,
+        );
+        await trx.events.append({
+          type: 'IMPORT_FAILED',
+          occurredAt: now,
+          namespace: follower.namespace,
+          stream: follower.name,
+          tag,
+          registry: null,
+          repository: null,
+          digest: null,
+          previousDigest: null,
+          message: `Forbidden: ${message}`,
+        });
+      }),
+    );
+    this.announcer.appended();
+  }
 
   async propagate(stream: ImageStream, tags: string[], depth = 0): Promise<void> {
     if (depth >= MAX_DEPTH) {
@@ -38,6 +71,11 @@ export class AliasPropagation {
       )) {
         const followerStream = await stores.imageStreams.getById(follower.streamId);
         if (!followerStream) continue;
+        const followed = `${stream.namespace}/${stream.name}:${tag}`;
+        if (!(await this.pulls.mayPull(followerStream.namespace, stream.namespace))) {
+          await this.refuse(followerStream, follower.tag, followed);
+          continue;
+        }
         const moved = await this.lock.run(
           streamLockKey(followerStream.namespace, followerStream.name),
           () =>
@@ -65,7 +103,7 @@ export class AliasPropagation {
                   follower.tag,
                   recorded,
                   recorded.event.created,
-                  `follows ${stream.namespace}/${stream.name}:${tag}`,
+                  `follows ${followed}`,
                 ),
               );
               return { target, recorded };

@@ -1,6 +1,6 @@
 import { RegqlError } from '../domain/errors';
 import { formatPlatform, parsePlatform, pickPlatform, type Platform } from '../domain/platform';
-import type { Located, RegistryBrowser } from '../registries/browser';
+import { forNamespace, type Located, type RegistryBrowser } from '../registries/browser';
 import type { ImageSummary } from '../registries/image-summary';
 import type { ImportTarget } from './import-targets';
 
@@ -28,8 +28,12 @@ export async function fetchImport(
   knownDigest?: string | null,
 ): Promise<Fetched> {
   try {
-    const located = await browser.locate(target.pullSpec);
-    const credential = await browser.credential(namespace, located.registry, located.repository);
+    const located = await browser.locate(target.pullSpec, { insecure: target.spec.insecure });
+    const credential = await browser.credential(
+      forNamespace(namespace),
+      located.registry,
+      located.repository,
+    );
     if (knownDigest) {
       const head = await browser
         .adapter(located.registry)

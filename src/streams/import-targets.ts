@@ -7,7 +7,7 @@ import {
   selectTags,
 } from '../domain/tag-selection';
 import { formatReference, parseReference } from '../oci/reference';
-import type { RegistryBrowser } from '../registries/browser';
+import { forNamespace, type RegistryBrowser } from '../registries/browser';
 
 export interface ImportRequest {
   namespace: string;
@@ -100,7 +100,7 @@ export async function importTargets(
   const filter = request.tagFilter ? parseTagFilter(request.tagFilter) : null;
   const repository = formatReference({ registry: ref.registry, repository: ref.repository });
   const { selected, additional } = selectTags(
-    await listAllTags(browser, request.namespace, repository),
+    await listAllTags(browser, request.namespace, repository, request.insecure ?? false),
     limit,
     filter,
   );
@@ -119,9 +119,14 @@ async function listAllTags(
   browser: RegistryBrowser,
   namespace: string,
   repository: string,
+  insecure: boolean,
 ): Promise<string[]> {
-  const located = await browser.locate(repository);
-  const credential = await browser.credential(namespace, located.registry, located.repository);
+  const located = await browser.locate(repository, { insecure });
+  const credential = await browser.credential(
+    forNamespace(namespace),
+    located.registry,
+    located.repository,
+  );
   const adapter = browser.adapter(located.registry);
   const tags: string[] = [];
   let after: string | null = null;

@@ -3,6 +3,7 @@ import { notFound, RegqlError } from '../domain/errors';
 import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
+import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
 import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { EventDraft } from '../events/registry-event';
@@ -15,6 +16,7 @@ import { fetchImport, type Fetched } from './import-fetch';
 import { mapLimited } from './map-limited';
 import { importTargets, type ImportRequest } from './import-targets';
 import { recordImage, tagUpdated } from './record-image';
+import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
 export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
@@ -35,13 +37,15 @@ export interface ImportOutcome {
   dryRun: boolean;
 }
 
-export interface ImporterSettings {
-  maxRevisions: number;
+export interface ImporterSettings extends StreamLimits {
   defaultPlatform: string;
   schedule: ScheduleSettings;
 }
 
 const FETCH_CONCURRENCY = 8;
+
+const newTags = (existing: SpecTag[], targets: { tag: string }[]) =>
+  targets.filter((t) => !existing.some((e) => e.name === t.tag));
 
 const sameSpec = (a: SpecTag | undefined, b: SpecTag) =>
   a !== undefined &&
@@ -64,6 +68,7 @@ export class Importer {
     private readonly announcer: EventAnnouncer,
     private readonly lock: KeyedLock,
     private readonly aliases: AliasPropagation,
+    private readonly sources: SourceAccess,
     private readonly settings: ImporterSettings,
     private readonly log: Logger,
   ) {}
@@ -82,6 +87,18 @@ export class Importer {
       ? ((await stores.imageStreams.specTags([stream.id])).get(stream.id) ?? [])
       : [];
     const { targets, additionalTags } = await importTargets(this.browser, request, existing);
+    assertTagRoom(
+      `${request.namespace}/${request.stream}`,
+      existing.length,
+      newTags(existing, targets).length,
+      this.settings.maxTags,
+    );
+    // A new source is refused as a whole; a stored one fails per tag when it is read.
+    if (request.from)
+      await this.sources.requireAll(
+        request.namespace,
+        targets.map((t) => t.spec.from),
+      );
     const fetched = await mapLimited(targets, FETCH_CONCURRENCY, (t) =>
       fetchImport(
         this.browser,
@@ -190,6 +207,12 @@ export class Importer {
     const specs = await stores.imageStreams.specTagsNamed(
       stream.id,
       fetched.map((f) => f.target.tag),
+    );
+    assertTagRoom(
+      `${stream.namespace}/${stream.name}`,
+      await stores.imageStreams.tagCount(stream.id),
+      fetched.filter((f) => !specs.has(f.target.tag)).length,
+      this.settings.maxTags,
     );
     const changed: string[] = [];
     const images: TagImportResult[] = [];

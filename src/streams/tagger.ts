@@ -2,6 +2,7 @@ import { invalidInput, notFound } from '../domain/errors';
 import type { ImageStream, TagEvent } from '../domain/image-stream';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { plainSpecTag } from '../domain/spec-tag';
+import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
 import { parseTagSource } from '../domain/tag-source';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
@@ -9,6 +10,7 @@ import { inTransaction, streamStoresOn, type StreamStores } from '../store/store
 import type { AliasPropagation } from './alias-propagation';
 import type { Importer } from './importer';
 import { recordImage, tagUpdated, type Recorded } from './record-image';
+import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
 export interface StreamTagRef {
@@ -35,7 +37,8 @@ export class Tagger {
     private readonly lock: KeyedLock,
     private readonly importer: Importer,
     private readonly aliases: AliasPropagation,
-    private readonly maxRevisions: number,
+    private readonly sources: SourceAccess,
+    private readonly limits: StreamLimits,
   ) {}
 
   /**
@@ -44,6 +47,7 @@ export class Tagger {
    */
   async tag(source: string, destination: StreamTagRef, alias: boolean): Promise<void> {
     const from = parseTagSource(source, destination.namespace);
+    await this.sources.require(destination.namespace, from);
     if (from.kind === 'DOCKER_IMAGE') {
       if (alias)
         throw invalidInput(
@@ -76,6 +80,13 @@ export class Tagger {
       true,
       async (trx, stream) => {
         const previous = await trx.imageStreams.specTag(stream.id, destination.tag);
+        if (!previous)
+          assertTagRoom(
+            `${stream.namespace}/${stream.name}`,
+            await trx.imageStreams.tagCount(stream.id),
+            1,
+            this.limits.maxTags,
+          );
         const generation = await trx.imageStreams.putSpecTag(
           stream.id,
           plainSpecTag(destination.tag, spec, previous),
@@ -91,7 +102,7 @@ export class Tagger {
             generation,
           },
           new Date().toISOString(),
-          this.maxRevisions,
+          this.limits.maxRevisions,
         );
       },
       `tagged from ${from.name}`,
@@ -145,7 +156,7 @@ export class Tagger {
             generation: spec?.generation ?? entry.generation,
           },
           new Date().toISOString(),
-          this.maxRevisions,
+          this.limits.maxRevisions,
         );
         if (!recorded)
           throw invalidInput(

@@ -41,7 +41,14 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   configFile?: string;
   dataDir?: string;
+  /**
+   * Test registries listen on loopback, so by default the egress policy lets regql reach it
+   * (upstream.privateNetworks); false starts the server with the strict default.
+   */
+  loopbackEgress?: boolean;
 }
+
+const LOOPBACK_NETWORKS = '127.0.0.0/8,::1/128';
 
 /** A stream that keeps every line written to it (a logger's output) in `lines`. */
 export function lineSink(lines: string[]): Writable {
@@ -90,6 +97,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       REGQL_DATA_DIR: dataDir,
       REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
       REGQL_LOG_LEVEL: 'debug',
+      ...(options.loopbackEgress !== false && {
+        REGQL_UPSTREAM_PRIVATE_NETWORKS: LOOPBACK_NETWORKS,
+      }),
       ...testDatabaseEnv(dataDir),
       ...options.env,
     },

@@ -1,6 +1,7 @@
 import {
   AddCredentialDocument,
   DeleteCredentialDocument,
+  GrantPullDocument,
   ImportImageFullDocument,
   RollbackTagDocument,
   StreamTagDocument,
@@ -191,6 +192,11 @@ describe('image streams: import, schedule, tag, roll back', () => {
     expect(alias.data!.tagImage).toMatchObject({
       from: { kind: 'IMAGE_STREAM_TAG', name: 'team-a/app:latest' },
     });
+    const refused = await server.gql(TagImageDocument, {
+      input: { source: 'team-a/app:latest', destination: 'team-b/copy:snap' },
+    });
+    expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    await server.gql(GrantPullDocument, { input: { namespace: 'team-b', from: 'team-a' } });
     const snapshot = await server.gql(TagImageDocument, {
       input: { source: 'team-a/app:latest', destination: 'team-b/copy:snap' },
     });

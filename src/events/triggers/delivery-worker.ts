@@ -1,18 +1,20 @@
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
+import { EgressDeniedError } from '../../egress/egress-denied';
+import type { EgressPolicy } from '../../egress/egress-policy';
+import { guardedConnector } from '../../oci/client/connect-guard';
 import type { EventFeed } from '../event-feed';
 import type { ClaimedDelivery, DeliveryQueue } from './delivery-queue';
 import { postEvent, type AttemptResult } from './post-event';
 import { afterAttempt, type RetrySettings } from './retry-policy';
-import { isNonPublicLiteral, publicOnlyLookup } from './public-address';
 import { deliveryHeaders } from './signature';
 import type { TriggerStore } from './trigger-store';
 
 export interface DeliverySettings extends RetrySettings {
   /** One attempt, from connect to the end of the response. */
   timeoutMs: number;
-  /** Whether receivers may be on loopback, private or link-local addresses. */
-  privateNetworks: boolean;
+  /** Which addresses receivers may be on. */
+  egress: EgressPolicy;
 }
 
 const CONCURRENCY = 8;
@@ -47,10 +49,7 @@ export class DeliveryWorker {
     this.agent = new Agent({
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.timeoutMs,
-      connect: {
-        timeout: settings.timeoutMs,
-        ...(!settings.privateNetworks && { lookup: publicOnlyLookup }),
-      },
+      connect: guardedConnector({ timeout: settings.timeoutMs }, settings.egress.guard('public')),
     });
   }
 
@@ -161,8 +160,12 @@ export class DeliveryWorker {
         error: 'the secret cannot be opened: was the secret key changed?',
       };
     }
-    if (!this.settings.privateNetworks && isNonPublicLiteral(new URL(claim.url).hostname))
-      return { result: 'FAILED', statusCode: null, error: 'the address is not public' };
+    try {
+      this.settings.egress.checkUrl(new URL(claim.url), 'public');
+    } catch (err) {
+      if (!(err instanceof EgressDeniedError)) throw err;
+      return { result: 'FAILED', statusCode: null, error: `refused: ${err.reason}` };
+    }
     const headers = deliveryHeaders(secret, claim.body, claim.eventType, String(claim.id));
     return postEvent(this.agent, claim.url, claim.body, headers, this.settings.timeoutMs);
   }

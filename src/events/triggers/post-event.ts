@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { header, isTimeout, retryAfterMs } from '../../oci/client/transport';
-import { PrivateAddressError } from './public-address';
+import { egressDenial } from '../../egress/egress-denied';
 
 export type AttemptResult =
   | { result: 'DELIVERED'; statusCode: number }
@@ -38,15 +38,8 @@ export async function postEvent(
     wait = [429, 503].includes(statusCode) ? retryAfterMs(header(res, 'retry-after')) : null;
     await res.body.dump({ limit: RESPONSE_BODY_LIMIT });
   } catch (err) {
-    if (
-      err instanceof PrivateAddressError ||
-      (err as { cause?: unknown }).cause instanceof PrivateAddressError
-    )
-      return {
-        result: 'FAILED',
-        statusCode: null,
-        error: 'the host resolves to a non-public address',
-      };
+    const denied = egressDenial(err);
+    if (denied) return { result: 'FAILED', statusCode: null, error: `refused: ${denied.reason}` };
     if (isTimeout(err) || signal.aborted)
       return {
         result: 'RETRY',

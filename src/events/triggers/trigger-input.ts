@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { invalidInput } from '../../domain/errors';
-import { isNonPublicLiteral } from './public-address';
+import { EgressDeniedError } from '../../egress/egress-denied';
+import type { EgressPolicy } from '../../egress/egress-policy';
 import { assertDnsLabel, assertTag } from '../../domain/names';
 import type { EventType } from '../registry-event';
 
@@ -27,7 +28,7 @@ const MAX_URL_LENGTH = 2048;
 const MIN_SECRET_LENGTH = 16;
 const MAX_SECRET_LENGTH = 256;
 
-function checkTriggerUrl(value: string, privateNetworks: boolean): string {
+function checkTriggerUrl(value: string, egress: EgressPolicy): string {
   if (value.length > MAX_URL_LENGTH)
     throw invalidInput(`url is longer than ${MAX_URL_LENGTH} characters`);
   let url: URL;
@@ -41,11 +42,12 @@ function checkTriggerUrl(value: string, privateNetworks: boolean): string {
   if (!url.hostname) throw invalidInput('url must name a host');
   if (url.username || url.password)
     throw invalidInput('url must not carry credentials: receivers check the signature instead');
-  const inside = url.hostname === 'localhost' || isNonPublicLiteral(url.hostname);
-  if (inside && !privateNetworks)
-    throw invalidInput(
-      'url names a loopback, private or link-local address; triggers call public addresses unless events.triggerPrivateNetworks is set',
-    );
+  try {
+    egress.checkUrl(url, 'public');
+  } catch (err) {
+    if (err instanceof EgressDeniedError) throw invalidInput(`url: ${err.message}`);
+    throw err;
+  }
   if (url.href.length > MAX_URL_LENGTH)
     throw invalidInput(`url is longer than ${MAX_URL_LENGTH} characters`);
   return url.href;
@@ -61,7 +63,7 @@ function checkSecret(secret: string | null | undefined): string {
 }
 
 /** A trigger as the API asked for it, checked; the secret is generated unless the user chose one. */
-export function newTrigger(input: TriggerInput, privateNetworks: boolean): NewTrigger {
+export function newTrigger(input: TriggerInput, egress: EgressPolicy): NewTrigger {
   const stream = input.stream ?? null;
   const tag = input.tag ?? null;
   assertDnsLabel('namespace', input.namespace);
@@ -69,7 +71,7 @@ export function newTrigger(input: TriggerInput, privateNetworks: boolean): NewTr
   if (tag !== null) assertTag(tag);
   return {
     namespace: input.namespace,
-    url: checkTriggerUrl(input.url, privateNetworks),
+    url: checkTriggerUrl(input.url, egress),
     stream,
     tag,
     types: input.types && input.types.length > 0 ? [...new Set(input.types)] : null,

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { RegqlError } from '../../domain/errors';
 import { connectionComplexity, decodeCursor, encodeCursor, pageSize } from '../connection';
+import { forNamespace } from '../../registries/browser';
 import type { Context } from '../context';
 import { toImage } from '../to-image';
 import { toTagEvent } from '../to-stream-tag';
@@ -40,6 +41,7 @@ export class ImageStreamTagResolver {
         const edges = events
           .slice(0, size)
           .map((event) => ({ cursor: encodeCursor(String(event.seq)), node: toTagEvent(event) }));
+        ctx.items.spend(edges.length);
         return {
           edges,
           pageInfo: { hasNextPage: events.length > size, endCursor: edges.at(-1)?.cursor ?? null },
@@ -54,7 +56,10 @@ export class ImageStreamTagResolver {
   async image(@Root() tag: ImageStreamTag, @Ctx() ctx: Context): Promise<Image | null> {
     if (!tag.currentReference) return null;
     const located = await ctx.services.browser.locate(tag.currentReference);
-    const summary = await ctx.loaders.images.load({ ...located, namespace: tag.namespace });
+    const summary = await ctx.loaders.images.load({
+      ...located,
+      reader: forNamespace(tag.namespace),
+    });
     return toImage(summary, {
       registry: located.registry.name,
       repository: located.repository,

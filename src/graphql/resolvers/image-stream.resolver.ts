@@ -3,6 +3,7 @@ import { invalidInput, notFound } from '../../domain/errors';
 import { assertDnsLabel } from '../../domain/names';
 import { formatPlatform, parsePlatform } from '../../domain/platform';
 import { buildSpecTags } from '../../domain/spec-tag';
+import { assertTagRoom } from '../../domain/tag-limit';
 import { inTransaction } from '../../store/stores';
 import { connectionComplexity, decodeCursor, pageSize, toConnection } from '../connection';
 import type { Context } from '../context';
@@ -21,9 +22,11 @@ async function loadTags(
     ctx.loaders.specTags.load(stream.id),
     ctx.loaders.statuses.load(stream.id),
   ]);
-  return specs
-    .filter((tag) => only === undefined || tag.name === only)
-    .map((tag) => toImageStreamTag(stream, tag, statuses.get(tag.name), ctx.services.publicHost));
+  const tags = specs.filter((tag) => only === undefined || tag.name === only);
+  ctx.items.spend(tags.length);
+  return tags.map((tag) =>
+    toImageStreamTag(stream, tag, statuses.get(tag.name), ctx.services.publicHost),
+  );
 }
 
 @Resolver(() => ImageStream)
@@ -63,7 +66,17 @@ export class ImageStreamResolver {
   ): Promise<ImageStream> {
     requireRole(ctx, input.namespace, 'EDITOR');
     assertDnsLabel('name', input.name);
+    assertTagRoom(
+      `${input.namespace}/${input.name}`,
+      0,
+      input.tags.length,
+      ctx.services.config.imports.maxTagsPerStream,
+    );
     const tags = buildSpecTags(input.tags, input.namespace);
+    await ctx.services.sources.requireAll(
+      input.namespace,
+      tags.map((t) => t.from),
+    );
     const platform = input.platform ? formatPlatform(parsePlatform(input.platform)) : null;
     const created = await inTransaction(ctx.services.db, (trx) =>
       trx.imageStreams.create(input.namespace, input.name, tags, platform),

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { forCaller, forNamespace } from '../../registries/browser';
 import type { Context } from '../context';
 import { requireBrowse, requireIdentity } from '../guards';
 import { nullIfNotFound, toImage } from '../to-image';
@@ -14,8 +15,10 @@ export class ImageResolver {
   async image(@Arg('pullSpec') pullSpec: string, @Ctx() ctx: Context): Promise<Image | null> {
     requireIdentity(ctx);
     const located = await ctx.services.browser.locate(pullSpec);
-    requireBrowse(ctx, located.registry.kind, located.repository);
-    const summary = await nullIfNotFound(ctx.loaders.images.load({ ...located, namespace: null }));
+    await requireBrowse(ctx, located.registry.kind, located.repository);
+    const summary = await nullIfNotFound(
+      ctx.loaders.images.load({ ...located, reader: forCaller(ctx.identity) }),
+    );
     return (
       summary &&
       toImage(summary, {
@@ -43,7 +46,11 @@ export class ImageResolver {
     return adapter.vulnerabilities(
       image.source.repository,
       image.digest,
-      await browser.credential(image.source.namespace, entry, image.source.repository),
+      await browser.credential(
+        image.source.namespace ? forNamespace(image.source.namespace) : forCaller(ctx.identity),
+        entry,
+        image.source.repository,
+      ),
     );
   }
 }

@@ -17,7 +17,8 @@ import type { RegistryEntry } from '../../registries/catalog';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
 import { RegistryKind } from '../enums';
-import { mayBrowse, requireBrowse, requireClusterAdmin, requireIdentity } from '../guards';
+import { forCaller } from '../../registries/browser';
+import { requireBrowse, requireClusterAdmin, requireIdentity } from '../guards';
 import { AddRegistryInput } from '../inputs/add-registry.input';
 import { RateLimit, Registry, RegistryHealth } from '../types/registry.type';
 import { Repository, RepositoryConnection } from '../types/repository.type';
@@ -120,7 +121,7 @@ export class RegistryResolver {
     try {
       return await browser
         .adapter(registry.entry)
-        .ping(await browser.credential(null, registry.entry, ''));
+        .ping(await browser.registryCredential(registry.entry));
     } catch (err) {
       if (!(err instanceof RegqlError)) throw err;
       return {
@@ -146,32 +147,28 @@ export class RegistryResolver {
     @Args() { first, after, query }: RepositoriesArgs,
     @Ctx() ctx: Context,
   ): Promise<RepositoryConnection> {
-    const { browser } = ctx.services;
-    const page = await browser
-      .adapter(registry.entry)
-      .repositories(
-        { first: pageSize(first), after: decodeCursor(after) ?? null, query: query ?? null },
-        await browser.credential(null, registry.entry, ''),
-      );
-    const items = page.items
-      .filter((r) => mayBrowse(ctx, registry.kind, r.name))
-      .map((r) => ({
-        entry: registry.entry,
-        registry: registry.name,
-        name: r.name,
-        lastModified: r.lastModified ? new Date(r.lastModified) : null,
-      }));
+    const page = await ctx.services.browser.repositories(forCaller(ctx.identity), registry.entry, {
+      first: pageSize(first),
+      after: decodeCursor(after) ?? null,
+      query: query ?? null,
+    });
+    const items = page.items.map((r) => ({
+      entry: registry.entry,
+      registry: registry.name,
+      name: r.name,
+      lastModified: r.lastModified ? new Date(r.lastModified) : null,
+    }));
     return toUpstreamConnection(items, page.next, (r) => r.name);
   }
 
   @FieldResolver(() => Repository, { nullable: true })
-  repository(
+  async repository(
     @Root() registry: Registry,
     @Arg('name') name: string,
     @Ctx() ctx: Context,
-  ): Repository {
+  ): Promise<Repository> {
     assertRepositoryName(name);
-    requireBrowse(ctx, registry.kind, name);
+    await requireBrowse(ctx, registry.kind, name);
     return { entry: registry.entry, registry: registry.name, name, lastModified: null };
   }
 }

@@ -13,6 +13,7 @@ import { invalidInput, notFound, RegqlError } from '../../domain/errors';
 import { assertTag } from '../../domain/names';
 import { digestProblem } from '../../oci/reference';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
+import { forCaller, forNamespace } from '../../registries/browser';
 import type { Context } from '../context';
 import { locatedIn, nullIfNotFound } from '../to-image';
 import { requireClusterAdmin, requireRole } from '../guards';
@@ -62,10 +63,15 @@ export class RepositoryResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<RemoteTagConnection> {
-    const page = await ctx.services.browser.tags(null, repository.entry, repository.name, {
-      first: pageSize(first, MAX_TAGS_PAGE),
-      after: decodeCursor(after) ?? null,
-    });
+    const page = await ctx.services.browser.tags(
+      forCaller(ctx.identity),
+      repository.entry,
+      repository.name,
+      {
+        first: pageSize(first, MAX_TAGS_PAGE),
+        after: decodeCursor(after) ?? null,
+      },
+    );
     const tags = page.items.map((t) => ({
       repository,
       name: t.name,
@@ -86,7 +92,10 @@ export class RepositoryResolver {
   ): Promise<RemoteTag | null> {
     assertTag(name);
     const digest = await nullIfNotFound(
-      ctx.services.browser.digest(null, locatedIn(repository, name)),
+      ctx.services.browser.digest(
+        forCaller(ctx.identity),
+        locatedIn(repository, name, forCaller(ctx.identity)),
+      ),
     );
     return digest === null ? null : { repository, name, knownDigest: digest, lastModified: null };
   }
@@ -106,7 +115,7 @@ export class RepositoryResolver {
     return adapter.tagHistory(
       repository.name,
       tag,
-      await browser.credential(null, repository.entry, repository.name),
+      await browser.credential(forCaller(ctx.identity), repository.entry, repository.name),
     );
   }
 
@@ -132,7 +141,11 @@ export class RepositoryResolver {
       input.repository,
       input.tag,
       input.digest,
-      await browser.credential(input.namespace ?? null, entry, input.repository),
+      await browser.credential(
+        input.namespace ? forNamespace(input.namespace) : forCaller(ctx.identity),
+        entry,
+        input.repository,
+      ),
     );
     const repository: Repository = {
       entry,

@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { invalidInput } from '../../domain/errors';
-import { parseTagSource } from '../../domain/tag-source';
 import { parseStreamTag } from '../../streams/tagger';
 import type { Context } from '../context';
 import { requireRole } from '../guards';
@@ -27,8 +26,6 @@ export class TagResolver {
       return null;
     }
     if (!input.source) throw invalidInput('source is required unless delete is set');
-    const from = parseTagSource(input.source, destination.namespace);
-    if (from.kind !== 'DOCKER_IMAGE') requireRole(ctx, from.name.split('/')[0], 'VIEWER');
     await ctx.services.tagger.tag(input.source, destination, input.alias);
     return currentStreamTag(ctx, destination.namespace, destination.stream, destination.tag);
   }

@@ -51,7 +51,7 @@ export class TriggerResolver {
   })
   async addTrigger(@Arg('input') input: AddTriggerInput, @Ctx() ctx: Context): Promise<Trigger> {
     requireRole(ctx, input.namespace, 'EDITOR');
-    const trigger = newTrigger(input, ctx.services.config.events.triggerPrivateNetworks);
+    const trigger = newTrigger(input, ctx.services.triggerEgress);
     if ((await ctx.services.triggers.list(input.namespace)).length >= MAX_TRIGGERS_PER_NAMESPACE)
       throw invalidInput(`a namespace has at most ${MAX_TRIGGERS_PER_NAMESPACE} triggers`);
     return toTrigger(await ctx.services.triggers.add(trigger), trigger.secret);

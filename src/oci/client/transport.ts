@@ -1,9 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { RegqlError } from '../../domain/errors';
 import { upstreamError } from '../upstream-error';
+import { defaultPort, guardedConnector, type ConnectGuard } from './connect-guard';
 
 export interface TransportOptions {
-  /** Skip TLS verification (self-signed registries); plain http:// URLs work either way. */
+  /**
+   * Skip TLS verification (self-signed registries), and speak plain HTTP to an https:// origin
+   * that answers in plain HTTP; http:// URLs work either way.
+   */
   insecure: boolean;
   /** Extra PEM certificate authorities. */
   ca?: string;
@@ -17,6 +22,8 @@ export interface TransportOptions {
   maxRetryAfterMs: number;
   /** Called once per attempt with the status, or 0 for a network failure. */
   observe?: (status: number) => void;
+  /** Where connections may go (the egress policy); none: anywhere. */
+  guard?: ConnectGuard;
 }
 
 export interface UpstreamResponse {
@@ -68,6 +75,24 @@ export function isTimeout(err: unknown): boolean {
   );
 }
 
+/** An error regql raised on purpose (an egress refusal), possibly wrapped by undici. */
+function deliberate(err: unknown): RegqlError | undefined {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return [err, cause].find((e): e is RegqlError => e instanceof RegqlError);
+}
+
+/** The peer answered, but not in TLS: a plain-HTTP server on an https:// origin. */
+function notTls(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO';
+}
+
+const plainHttp = (url: URL): URL => {
+  const plain = new URL(url);
+  plain.protocol = 'http:';
+  return plain;
+};
+
 function isReset(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
   return err instanceof undiciErrors.SocketError || (code !== undefined && resetCodes.has(code));
@@ -79,17 +104,22 @@ function isReset(err: unknown): boolean {
  */
 export class Transport {
   private readonly agent: Agent;
+  /** https:// origins of an insecure registry that turned out to speak plain HTTP. */
+  private readonly plainOrigins = new Set<string>();
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent({
       connections: options.maxConnections,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: {
-        rejectUnauthorized: !options.insecure,
-        ...(options.ca && { ca: options.ca }),
-        timeout: options.timeoutMs,
-      },
+      connect: guardedConnector(
+        {
+          rejectUnauthorized: !options.insecure,
+          ...(options.ca && { ca: options.ca }),
+          timeout: options.timeoutMs,
+        },
+        options.guard,
+      ),
     });
   }
 
@@ -101,11 +131,13 @@ export class Transport {
       body?: string;
     } = {},
   ): Promise<UpstreamResponse> {
-    const { retries, retryBaseMs, maxRetryAfterMs } = this.options;
+    const { retries, retryBaseMs, maxRetryAfterMs, guard } = this.options;
+    guard?.checkHost(url.hostname, Number(url.port) || defaultPort(url.protocol));
     for (let attempt = 0; ; attempt++) {
       let res: UpstreamResponse;
+      const target = this.plainOrigins.has(url.origin) ? plainHttp(url) : url;
       try {
-        const answer = await request(url, {
+        const answer = await request(target, {
           dispatcher: this.agent,
           method: init.method ?? 'GET',
           headers: init.headers,
@@ -114,6 +146,13 @@ export class Transport {
         res = { status: answer.statusCode, headers: answer.headers, body: answer.body };
       } catch (err) {
         this.options.observe?.(0);
+        const refused = deliberate(err);
+        if (refused) throw refused;
+        // As `oc import-image --insecure` does: an insecure origin may answer in plain HTTP.
+        if (this.options.insecure && target.protocol === 'https:' && notTls(err)) {
+          this.plainOrigins.add(url.origin);
+          continue;
+        }
         if (isTimeout(err))
           throw upstreamError(
             'UPSTREAM_UNAVAILABLE',
