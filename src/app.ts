@@ -61,6 +61,7 @@ import { BlobStore } from './registry/blob-store';
 import { collectGarbage } from './registry/gc';
 import { PushProvisioning } from './registry/push-provisioning';
 import { registryApi } from './registry/registry-api';
+import { UploadReaper } from './registry/upload-reaper';
 import { tokenEndpoint } from './registry/token-endpoint';
 import { RegistryBrowser } from './registries/browser';
 import { RegistryCatalog } from './registries/catalog';
@@ -68,6 +69,7 @@ import { ImageReader } from './registries/image-reader';
 import { CredentialStore } from './store/credential-store';
 import { RegistryContentStore } from './store/registry-content-store';
 import { RegistryGcStore } from './store/registry-gc-store';
+import { RegistryUploadStore } from './store/registry-upload-store';
 import { StreamStatusStore } from './store/stream-status-store';
 import { AliasPropagation } from './streams/alias-propagation';
 import { Importer } from './streams/importer';
@@ -145,6 +147,9 @@ export async function startApp(
     await checkSecretKey(new StoreSettings(store.db), secretBox);
     const blobStore = new BlobStore(join(config.dataDir, 'registry'));
     await blobStore.init();
+    const uploadStore = new RegistryUploadStore(store.db);
+    const uploadMaxAgeMs = config.registry.uploadMaxAgeSeconds * 1000;
+    const uploadReaper = new UploadReaper(blobStore, uploadStore, uploadMaxAgeMs, log);
     const { privateNetworks, ...upstream } = config.upstream;
     // events.triggerPrivateNetworks, kept from before the one policy, widens it for triggers only.
     const triggerEgress = new EgressPolicy(privateNetworks, {
@@ -259,7 +264,12 @@ export async function startApp(
       tagger: new Tagger(store.db, feed, lock, importer, aliases, sources, streamLimits),
       countImport,
       collectGarbage: (graceMs) =>
-        collectGarbage(blobStore, new RegistryGcStore(store.db), graceMs, log),
+        collectGarbage(
+          blobStore,
+          { gc: new RegistryGcStore(store.db), uploads: uploadStore },
+          { graceMs, uploadMaxAgeMs },
+          log,
+        ),
       feed,
       eventLog,
       triggers,
@@ -301,6 +311,7 @@ export async function startApp(
     scheduler.start();
     retention.start();
     deliveries.start();
+    uploadReaper.start();
     let ready = true;
     const registryTokens = new RegistryTokens(secretKey, config.registry.tokenTtlSeconds);
     const pushes = new PushProvisioning(
@@ -319,6 +330,7 @@ export async function startApp(
       pushes,
       publicUrl,
       pulls,
+      limits: config.registry,
     });
     const intake = new WebhookIntake(store.db, importer, importRate, feed, log, (status) =>
       countImport(status, 'webhook'),
@@ -350,6 +362,7 @@ export async function startApp(
         await scheduler.stop();
         retention.stop();
         await apollo.stop();
+        await uploadReaper.stop();
         await intake.stop();
         await deliveries.stop();
         await feed.stop();

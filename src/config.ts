@@ -122,6 +122,13 @@ const configSchema = z
         publicNamespaces: commaList.default([]),
         tokenTtlSeconds: z.coerce.number().int().min(10).max(86400).default(300),
         gcGraceSeconds: z.coerce.number().int().min(0).default(3600),
+        uploadMaxAgeSeconds: z.coerce.number().int().min(1).default(86400),
+        maxUploadsPerNamespace: z.coerce.number().int().min(1).default(100),
+        namespaceQuotaBytes: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(100 * 1024 ** 3),
       })
       .strict()
       .prefault({}),
@@ -187,6 +194,9 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
   REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],
   REGQL_GC_GRACE_SECONDS: ['registry', 'gcGraceSeconds'],
+  REGQL_UPLOAD_MAX_AGE_SECONDS: ['registry', 'uploadMaxAgeSeconds'],
+  REGQL_MAX_UPLOADS_PER_NAMESPACE: ['registry', 'maxUploadsPerNamespace'],
+  REGQL_NAMESPACE_QUOTA_BYTES: ['registry', 'namespaceQuotaBytes'],
   REGQL_IMPORT_INTERVAL_SECONDS: ['imports', 'intervalSeconds'],
   REGQL_IMPORT_RATE_PER_MINUTE: ['imports', 'ratePerMinute'],
   REGQL_IMPORT_REGISTRY_CONCURRENCY: ['imports', 'perRegistryConcurrency'],

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { BlobStore } from './registry/blob-store';
 import { collectGarbage } from './registry/gc';
 import { RegistryGcStore } from './store/registry-gc-store';
+import { RegistryUploadStore } from './store/registry-upload-store';
 
 const usage = `usage:
   regql serve [--config FILE]
@@ -22,7 +23,8 @@ const usage = `usage:
   regql token create --namespace NS --role viewer|editor|admin [--description TEXT] [--config FILE]
       print a new token (NS "*" with role admin makes a cluster admin)
   regql gc [--grace-seconds N] [--config FILE]
-      remove integrated-registry blobs no manifest references (younger ones stay)
+      remove integrated-registry blobs no manifest references (younger ones stay), and
+      uploads nobody wrote to for registry.uploadMaxAgeSeconds
 
 Configuration: defaults < YAML file (--config) < environment (REGQL_*); see the README.`;
 
@@ -89,12 +91,13 @@ async function gc(config: Config, graceSeconds: number): Promise<void> {
     await blobs.init();
     const result = await collectGarbage(
       blobs,
-      new RegistryGcStore(store.db),
-      graceSeconds * 1000,
+      { gc: new RegistryGcStore(store.db), uploads: new RegistryUploadStore(store.db) },
+      { graceMs: graceSeconds * 1000, uploadMaxAgeMs: config.registry.uploadMaxAgeSeconds * 1000 },
       createLogger('warn'),
     );
     process.stdout.write(
-      `removed ${result.removedBlobs} blobs (${result.freedBytes} bytes), kept ${result.keptBlobs}\n`,
+      `removed ${result.removedBlobs} blobs (${result.freedBytes} bytes), kept ${result.keptBlobs}\n` +
+        `removed ${result.removedUploads} abandoned uploads (${result.freedUploadBytes} bytes)\n`,
     );
   } finally {
     await store.close();

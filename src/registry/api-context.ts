@@ -4,8 +4,10 @@ import type { PullAccess } from '../auth/pull-access';
 import type { Identity } from '../auth/roles';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
+import { RegistryUploadStore } from '../store/registry-upload-store';
 import { SERVICE, type Action, type RegistryTokens } from './access';
 import type { BlobStore } from './blob-store';
+import { NamespaceQuota } from './namespace-quota';
 import type { PushProvisioning } from './push-provisioning';
 
 export interface RegistryApiDeps {
@@ -16,6 +18,15 @@ export interface RegistryApiDeps {
   pushes: PushProvisioning;
   publicUrl: string;
   pulls: PullAccess;
+  limits: UploadLimits;
+}
+
+/** What one namespace may hold in the integrated registry (see config.ts). */
+export interface UploadLimits {
+  maxUploadsPerNamespace: number;
+  /** 0: no quota. */
+  namespaceQuotaBytes: number;
+  uploadMaxAgeSeconds: number;
 }
 
 /** What the caller of one request may do, from a bearer token or basic credentials. */
@@ -30,14 +41,19 @@ export interface Access {
 export interface ApiContext {
   deps: RegistryApiDeps;
   content: RegistryContentStore;
+  uploads: RegistryUploadStore;
+  quota: NamespaceQuota;
   /** The `www-authenticate` value sending a client to the token endpoint for `scope`. */
   challenge(scope?: string): string;
 }
 
 export function apiContext(deps: RegistryApiDeps): ApiContext {
+  const uploads = new RegistryUploadStore(deps.db);
   return {
     deps,
     content: new RegistryContentStore(deps.db),
+    uploads,
+    quota: new NamespaceQuota(uploads, deps.limits.namespaceQuotaBytes),
     challenge: (scope) =>
       `Bearer realm="${deps.publicUrl}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
   };

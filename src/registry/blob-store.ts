@@ -2,7 +2,7 @@ import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import { finished, PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IO_CHUNK, sendFile } from './send-file';
 
@@ -16,6 +16,19 @@ export class UploadError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * `body` behind a PassThrough: a chunk refused on the way stops the copy without destroying the
+ * request itself, so that the refusal can still be answered. A client going away still fails it.
+ */
+function shielded(body: Readable): Readable {
+  const pass = new PassThrough({ highWaterMark: IO_CHUNK });
+  body.pipe(pass);
+  finished(body, (err) => {
+    if (err) pass.destroy(err);
+  });
+  return pass;
 }
 
 interface UploadMeta {
@@ -105,16 +118,37 @@ export class BlobStore {
     }
   }
 
+  /** Upload sessions on disk, by id. */
+  async uploadIds(): Promise<string[]> {
+    return (await readdir(join(this.root, 'uploads'))).filter((name) => uploadIdPattern.test(name));
+  }
+
+  /** How many bytes an upload holds and when it was last written to, or null once it is gone. */
+  async written(id: string): Promise<{ size: number; lastWriteMs: number } | null> {
+    const dir = this.uploadDir(id);
+    for (const path of [join(dir, 'data'), dir]) {
+      try {
+        const file = await stat(path);
+        return { size: path === dir ? 0 : file.size, lastWriteMs: file.mtimeMs };
+      } catch {
+        // A session is created directory first; the data file may not be there yet.
+      }
+    }
+    return null;
+  }
+
   /**
    * Appends a chunk to an upload of `start` bytes (its size as upload() told it), hashing as it
-   * streams. `expectedLength` (Content-Length) must match what arrives; on a short or long body,
-   * or a client that goes away, the chunk is cut off again.
+   * streams. `expectedLength` (Content-Length) must match what arrives, and `admit` may refuse
+   * any piece by throwing; on a short or long body, a refused piece or a client that goes away,
+   * the chunk is cut off again and the upload holds its `start` bytes.
    */
   async append(
     id: string,
     start: number,
     body: Readable,
     expectedLength?: number,
+    admit: (bytes: number) => void = () => undefined,
   ): Promise<number> {
     const file = join(this.uploadDir(id), 'data');
     const state = await this.hashState(id, start);
@@ -122,13 +156,18 @@ export class BlobStore {
     try {
       const hashing = new Transform({
         transform(chunk: Buffer, _encoding, done) {
+          try {
+            admit(chunk.length);
+          } catch (err) {
+            return done(err as Error);
+          }
           received += chunk.length;
           state.hash.update(chunk);
           done(null, chunk);
         },
       });
       await pipeline(
-        body,
+        shielded(body),
         hashing,
         createWriteStream(file, { flags: 'a', highWaterMark: IO_CHUNK }),
       );

@@ -51,7 +51,7 @@ async function putManifest(
     manifest.kind === 'image'
       ? [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]
       : manifest.manifests.map((m) => m.digest);
-  const present = await ctx.content.present(name, references);
+  const present = await ctx.content.present(name, [...references, digest]);
   const missing = references.filter((d) => !present.has(d));
   if (missing.length > 0)
     throw new OciError(
@@ -59,6 +59,7 @@ async function putManifest(
       'MANIFEST_BLOB_UNKNOWN',
       `the manifest names what ${name} does not hold: ${missing.slice(0, 5).join(', ')}`,
     );
+  if (!present.has(digest)) await ctx.quota.check(name, bytes.length);
   await ctx.deps.blobs.putBytes(digest, bytes);
   await ctx.content.putManifest(
     {

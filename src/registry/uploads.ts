@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_VERSION, sendCreated, type Access, type ApiContext } from './api-context';
+import { UploadError } from './blob-store';
 import { OciError } from './errors';
+import { namespaceOf } from './namespace-quota';
 import { checkDigest, checkName, type Route } from './paths';
 
 const contentLength = (req: IncomingMessage) =>
@@ -16,6 +18,63 @@ function uploadHeaders(name: string, id: string, size: number) {
   };
 }
 
+/** A 416 telling the client where the upload stands: it holds `size` bytes. */
+const rangeInvalid = (name: string, id: string, size: number, message: string) =>
+  new OciError(416, 'BLOB_UPLOAD_INVALID', message, {
+    range: `0-${Math.max(0, size - 1)}`,
+    location: `/v2/${name}/blobs/uploads/${id}`,
+  });
+
+/** A refusal answered before the body arrived: the rest of it is dropped with the connection. */
+function refuseBody(req: IncomingMessage, err: unknown): unknown {
+  if (!(err instanceof OciError) || req.complete) return err;
+  req.resume();
+  return new OciError(err.status, err.code, err.message, { ...err.headers, connection: 'close' });
+}
+
+/** Starts a session, unless the namespace already has as many open as it may. */
+async function openSession(ctx: ApiContext, name: string): Promise<string> {
+  const id = await ctx.deps.blobs.startUpload(name);
+  const { maxUploadsPerNamespace, uploadMaxAgeSeconds } = ctx.deps.limits;
+  if (await ctx.uploads.open(id, name, maxUploadsPerNamespace)) return id;
+  await ctx.deps.blobs.cancel(id);
+  throw new OciError(
+    429,
+    'TOOMANYREQUESTS',
+    `namespace ${namespaceOf(name)} has ${maxUploadsPerNamespace} open uploads, the most it may ` +
+      'have (registry.maxUploadsPerNamespace): finish or cancel (DELETE) them, or wait until ' +
+      `abandoned ones are removed ${uploadMaxAgeSeconds} seconds after their last write`,
+  );
+}
+
+/** Appends the request's body to an upload of `start` bytes, within the namespace's quota. */
+async function writeChunk(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  name: string,
+  id: string,
+  start: number,
+  expectedLength: number | undefined,
+): Promise<number> {
+  const meter = await ctx.quota.meter(name);
+  let size: number;
+  try {
+    if (expectedLength !== undefined) meter.fits(expectedLength);
+    size = await ctx.deps.blobs.append(id, start, req, expectedLength, (bytes) =>
+      meter.admit(bytes),
+    );
+  } catch (err) {
+    meter.done(false);
+    throw refuseBody(req, err);
+  }
+  try {
+    await ctx.uploads.resize(id, size);
+  } finally {
+    meter.done(true);
+  }
+  return size;
+}
+
 async function finishUpload(
   ctx: ApiContext,
   res: ServerResponse,
@@ -26,6 +85,7 @@ async function finishUpload(
 ): Promise<void> {
   await ctx.deps.blobs.finish(id, checkDigest(digest), size);
   await ctx.content.linkBlob(name, digest, size);
+  await ctx.uploads.close(id);
   sendCreated(res, `/v2/${name}/blobs/${digest}`, digest);
 }
 
@@ -52,23 +112,35 @@ export async function startUpload(
     checkName(from);
     const size = (await access.may(from, 'pull')) ? await ctx.content.blobSize(from, mount) : null;
     if (size !== null) {
+      await ctx.quota.check(name, size);
       await ctx.content.linkBlob(name, mount, size);
       return sendCreated(res, `/v2/${name}/blobs/${mount}`, mount);
     }
   }
   const digest = url.searchParams.get('digest');
   if (digest) checkDigest(digest);
-  const id = await ctx.deps.blobs.startUpload(name);
+  const length = digest ? contentLength(req) : 0;
+  let id: string;
+  try {
+    await ctx.quota.check(name, length ?? 0);
+    id = await openSession(ctx, name);
+  } catch (err) {
+    throw refuseBody(req, err);
+  }
   if (!digest) {
     res.writeHead(202, uploadHeaders(name, id, 0));
     return void res.end();
   }
+  const release = ctx.deps.blobs.claim(id);
   try {
-    const size = await ctx.deps.blobs.append(id, 0, req, contentLength(req));
+    const size = await writeChunk(ctx, req, name, id, 0, length);
     await finishUpload(ctx, res, name, id, digest, size);
   } catch (err) {
     await ctx.deps.blobs.cancel(id);
+    await ctx.uploads.close(id);
     throw err;
+  } finally {
+    release?.();
   }
 }
 
@@ -103,6 +175,31 @@ export async function continueUpload(
   }
 }
 
+/**
+ * How many bytes a PATCH carries: its Content-Range must start where the upload ends and, when
+ * Content-Length is given too, cover exactly that many bytes.
+ */
+function chunkLength(req: IncomingMessage, name: string, id: string, size: number) {
+  const range = req.headers['content-range'];
+  const length = contentLength(req);
+  if (range === undefined) return { length, ranged: false };
+  const bounds = /^(\d+)-(\d+)$/.exec(range);
+  const [first, last] = bounds ? [Number(bounds[1]), Number(bounds[2])] : [NaN, NaN];
+  const problem =
+    first !== size
+      ? `the upload holds ${size} bytes: a chunk must start there`
+      : last < first
+        ? `Content-Range ${range} ends before it starts`
+        : length !== undefined && length !== last - first + 1
+          ? `Content-Range ${range} declares ${last - first + 1} bytes, the body ${length}`
+          : null;
+  if (problem) {
+    req.resume();
+    throw rangeInvalid(name, id, size, problem);
+  }
+  return { length: last - first + 1, ranged: true };
+}
+
 async function changeUpload(
   ctx: ApiContext,
   req: IncomingMessage,
@@ -114,25 +211,20 @@ async function changeUpload(
   const state = await knownUpload(ctx, name, id);
   if (req.method === 'DELETE') {
     await ctx.deps.blobs.cancel(id);
+    await ctx.uploads.close(id);
     res.writeHead(204, API_VERSION);
     return void res.end();
   }
   if (req.method === 'PATCH') {
-    const range = req.headers['content-range'];
-    const start = range ? /^(\d+)-(\d+)$/.exec(range) : null;
-    if (range && (!start || Number(start[1]) !== state.size)) {
-      req.resume();
-      throw new OciError(
-        416,
-        'BLOB_UPLOAD_INVALID',
-        `the upload holds ${state.size} bytes: a chunk must start there`,
-        {
-          range: `0-${Math.max(0, state.size - 1)}`,
-          location: `/v2/${name}/blobs/uploads/${id}`,
-        },
-      );
+    const { length, ranged } = chunkLength(req, name, id, state.size);
+    let size: number;
+    try {
+      size = await writeChunk(ctx, req, name, id, state.size, length);
+    } catch (err) {
+      if (ranged && err instanceof UploadError && err.code === 'SIZE_INVALID')
+        throw rangeInvalid(name, id, state.size, `Content-Range: ${err.message}`);
+      throw err;
     }
-    const size = await ctx.deps.blobs.append(id, state.size, req, contentLength(req));
     res.writeHead(202, uploadHeaders(name, id, size));
     return void res.end();
   }
@@ -141,7 +233,7 @@ async function changeUpload(
     if (!digest) throw new OciError(400, 'DIGEST_INVALID', 'PUT ends an upload and needs ?digest=');
     const length = contentLength(req);
     const size =
-      length === 0 ? state.size : await ctx.deps.blobs.append(id, state.size, req, length);
+      length === 0 ? state.size : await writeChunk(ctx, req, name, id, state.size, length);
     return finishUpload(ctx, res, name, id, digest, size);
   }
   throw new OciError(405, 'UNSUPPORTED', `${req.method} is not allowed on an upload`);

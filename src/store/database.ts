@@ -103,6 +103,15 @@ export interface RegistryManifestRefTable {
   digest: string;
 }
 
+/** An open upload session of the integrated registry; `size` as of its last completed chunk. */
+export interface RegistryUploadTable {
+  id: string;
+  namespace: string;
+  repository: string;
+  size: number;
+  updated_at: string;
+}
+
 export interface RegistryTagTable {
   repository: string;
   tag: string;
@@ -199,6 +208,7 @@ export interface Database {
   registry_manifests: RegistryManifestTable;
   registry_manifest_refs: RegistryManifestRefTable;
   registry_tags: RegistryTagTable;
+  registry_uploads: RegistryUploadTable;
   events: EventTable;
   event_log_state: EventLogStateTable;
   webhook_receivers: WebhookReceiverTable;

@@ -8,7 +8,7 @@ import { GarbageCollection } from '../types/garbage-collection.type';
 export class GarbageCollectionResolver {
   @Mutation(() => GarbageCollection, {
     description:
-      'Removes integrated-registry blobs no manifest references; blobs younger than the grace period stay',
+      'Removes integrated-registry blobs no manifest references (blobs younger than the grace period stay) and upload sessions abandoned for registry.uploadMaxAgeSeconds',
   })
   collectGarbage(
     @Arg('graceSeconds', () => Int, { nullable: true }) graceSeconds: number | null,

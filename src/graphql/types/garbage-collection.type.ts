@@ -14,4 +14,12 @@ export class GarbageCollection {
 
   @Field(() => Int)
   keptBlobs!: number;
+
+  @Field(() => Int, {
+    description: 'Upload sessions nobody had written to for registry.uploadMaxAgeSeconds',
+  })
+  removedUploads!: number;
+
+  @Field(() => SafeInt, { description: 'Bytes the removed upload sessions held' })
+  freedUploadBytes!: number;
 }

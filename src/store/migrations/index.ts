@@ -7,6 +7,7 @@ import * as events from './005-events';
 import * as triggerFirstAttempt from './006-trigger-first-attempt';
 import * as storeSettings from './007-store-settings';
 import * as pullGrants from './008-pull-grants';
+import * as registryUploads from './009-registry-uploads';
 import type { StoreDialect } from './dialect';
 
 export type { StoreDialect } from './dialect';
@@ -32,6 +33,7 @@ const steps: Record<string, Step> = {
   '006-trigger-first-attempt': triggerFirstAttempt,
   '007-store-settings': storeSettings,
   '008-pull-grants': pullGrants,
+  '009-registry-uploads': registryUploads,
 };
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
