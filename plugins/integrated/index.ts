@@ -1,10 +1,11 @@
 import { parseManifest } from '../../src/oci/manifest';
 import { upstreamError } from '../../src/oci/upstream-error';
+import { INTEGRATED_KIND } from '../../src/registries/catalog';
 import type { RegistryPlugin } from '../plugin';
 
 /** regql's own registry, read straight from its store: no HTTP to itself, no credentials. */
 export const integratedPlugin: RegistryPlugin = {
-  kind: 'INTEGRATED',
+  kind: INTEGRATED_KIND,
   matches: () => false,
   create: (settings, { integrated }) => {
     if (!integrated)

@@ -95,8 +95,8 @@ export class EgressPolicy {
         if (err) return callback(err, []);
         for (const { address } of addresses) {
           const reason = this.refusal(address, reach);
-          if (reason)
-            return callback(new EgressDeniedError(`${hostname} (${address})`, reason), []);
+          // The address itself stays out of the message: callers must not learn inside names.
+          if (reason) return callback(new EgressDeniedError(hostname, reason), []);
         }
         if (options.all) return callback(null, addresses);
         callback(null, addresses[0].address, addresses[0].family);

@@ -175,13 +175,15 @@ export class RegistryCatalog {
     return adapter;
   }
 
-  /** Closes the least recently used ad-hoc adapters past the cap (requests in flight finish). */
+  /**
+   * Forgets the least recently used ad-hoc adapters past the cap. They are not closed: a read in
+   * progress may still hold one, and an idle pool lets its keep-alive sockets time out and is then
+   * collected.
+   */
   private evictAdHoc(): void {
-    const adHoc = [...this.adapters.entries()].filter(([key]) => key.startsWith(AD_HOC_PREFIX));
-    for (const [key, adapter] of adHoc.slice(0, Math.max(0, adHoc.length - MAX_AD_HOC_ADAPTERS))) {
+    const adHoc = [...this.adapters.keys()].filter((key) => key.startsWith(AD_HOC_PREFIX));
+    for (const key of adHoc.slice(0, Math.max(0, adHoc.length - MAX_AD_HOC_ADAPTERS)))
       this.adapters.delete(key);
-      void adapter.close().catch(() => {});
-    }
   }
 
   /** How many adapters are open, for tests of the cap. */

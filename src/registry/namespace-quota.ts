@@ -1,7 +1,6 @@
+import { namespaceOf } from '../auth/pull-access';
 import type { RegistryUploadStore } from '../store/registry-upload-store';
 import { OciError } from './errors';
-
-export const namespaceOf = (repository: string): string => repository.split('/')[0];
 
 /** The bytes one request is writing into an upload of a namespace. */
 export interface Meter {

@@ -45,7 +45,10 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
       return null;
     }
     const identity = verified.subject ? await deps.identities.live(verified.subject) : null;
-    if (verified.subject && !identity) return null;
+    if (verified.subject && !identity) {
+      markCredentialsRefused(req);
+      return null;
+    }
     return {
       may: async (repository, action) =>
         grants(verified.access, repository, action) &&

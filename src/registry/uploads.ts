@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_VERSION, sendCreated, type Access, type ApiContext } from './api-context';
 import { UploadError } from './blob-store';
 import { OciError } from './errors';
-import { namespaceOf } from './namespace-quota';
+import { namespaceOf } from '../auth/pull-access';
 import { checkDigest, checkName, type Route } from './paths';
 
 const contentLength = (req: IncomingMessage) =>

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import { parseCidr } from '../egress/cidr';
 
 const unmapped = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
 
@@ -26,11 +27,9 @@ export function clientAddressResolver(
   trustedProxies: readonly string[],
 ): (req: IncomingMessage) => string {
   const trusted = new BlockList();
-  for (const network of trustedProxies) {
-    const [address, prefix] = network.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    const bits = prefix === undefined ? (family === 'ipv6' ? 128 : 32) : Number(prefix);
-    trusted.addSubnet(address, bits, family);
+  for (const entry of trustedProxies) {
+    const cidr = parseCidr(entry);
+    if (cidr) trusted.addSubnet(cidr.network, cidr.prefix, cidr.family);
   }
   const isTrusted = (address: string) => {
     const version = isIP(address);

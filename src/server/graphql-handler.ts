@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { markCredentialsRefused } from '../auth/credential-refusals';
 import { createContext, type Context, type Services } from '../graphql/context';
 import { anonymousHttpRefusal } from './anonymous-access';
@@ -49,7 +48,15 @@ export function graphqlHandler(
   const { graphql: rules } = services.config;
   const anonymousLimit = Math.min(rules.maxBodyBytes, ANONYMOUS_BODY_BYTES);
   return async (req, res, url, log) => {
-    const anonymous = !req.headers.authorization;
+    // Authenticated before the body is read, so that only a valid token earns the full limit.
+    const auth = await authenticate(services.identities, req.headers.authorization);
+    if ('invalid' in auth) {
+      markCredentialsRefused(req);
+      req.resume();
+      metrics.countErrors([{ extensions: { code: 'UNAUTHENTICATED' } }]);
+      return sendJsonError(res, 401, 'UNAUTHENTICATED', auth.invalid);
+    }
+    const anonymous = auth.identity === null;
     let body: unknown;
     try {
       body = await parseBody(req, anonymous ? anonymousLimit : rules.maxBodyBytes);
@@ -84,16 +91,7 @@ export function graphqlHandler(
         search: url.search,
         body,
       },
-      context: async () => {
-        const auth = await authenticate(services.identities, req.headers.authorization);
-        if ('invalid' in auth) {
-          markCredentialsRefused(req);
-          throw new GraphQLError(auth.invalid, {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          });
-        }
-        return createContext(services, auth.identity, log);
-      },
+      context: async () => createContext(services, auth.identity, log),
     });
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PullAccess } from '../auth/pull-access';
+import { namespaceOf, type PullAccess } from '../auth/pull-access';
 import type { ImageStream } from '../domain/image-stream';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
@@ -25,7 +25,7 @@ export class AliasPropagation {
 
   /** A follower whose namespace lost the right to pull the followed one keeps its image and says why. */
   private async refuse(follower: ImageStream, tag: string, followed: string): Promise<void> {
-    const message = `follows ${followed}, but namespace "${follower.namespace}" may not pull from namespace "${followed.split('/')[0]}" (grantPull)`;
+    const message = `follows ${followed}, but namespace "${follower.namespace}" may not pull from namespace "${namespaceOf(followed)}" (grantPull)`;
     await this.lock.run(streamLockKey(follower.namespace, follower.name), () =>
       inTransaction(this.db, async (trx) => {
         const spec = await trx.imageStreams.specTag(follower.id, tag);

@@ -1,4 +1,4 @@
-import type { PullAccess } from '../auth/pull-access';
+import { namespaceOf, type PullAccess } from '../auth/pull-access';
 import type { TagSource } from '../domain/image-stream';
 import { parseReference } from '../oci/reference';
 import { INTEGRATED_KIND, type RegistryCatalog } from '../registries/catalog';
@@ -16,10 +16,10 @@ export class SourceAccess {
 
   /** The namespace whose content `from` names within regql; null for an external image. */
   async sourceNamespace(from: TagSource): Promise<string | null> {
-    if (from.kind !== 'DOCKER_IMAGE') return from.name.split('/')[0];
+    if (from.kind !== 'DOCKER_IMAGE') return namespaceOf(from.name);
     const ref = parseReference(from.name);
     const registry = await this.registries.forHost(ref.registry);
-    return registry.kind === INTEGRATED_KIND ? ref.repository.split('/')[0] : null;
+    return registry.kind === INTEGRATED_KIND ? namespaceOf(ref.repository) : null;
   }
 
   /** Throws FORBIDDEN when a tag of `namespace` may not name `from`. */

@@ -112,9 +112,7 @@ describe('the egress policy', () => {
       guard.lookup('localhost', {}, (err) => resolve(err)),
     );
     expect(error).toBeInstanceOf(EgressDeniedError);
-    expect((error as Error).message).toMatch(
-      /^regql may not connect to localhost \(.+\): loopback/,
-    );
+    expect((error as Error).message).toMatch(/^regql may not connect to localhost: loopback/);
     expect(strict.guard('any')).toBeUndefined();
   });
 });

@@ -115,7 +115,7 @@ describe('egress: regql connects only where the one policy lets it', () => {
     );
     expect(errorCodes(named)).toEqual(['EGRESS_DENIED']);
     expect(named.errors![0].message).toMatch(
-      /^regql may not connect to localhost \(.+\): loopback addresses/,
+      /^regql may not connect to localhost: loopback addresses/,
     );
     expect(listener.connections()).toBe(0);
   });

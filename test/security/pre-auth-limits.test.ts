@@ -92,6 +92,13 @@ describe('work an unauthenticated client can cause', () => {
     }
   });
 
+  it('answers a made-up token before reading the body, so it earns no larger limit', async () => {
+    const overTheFullLimit = `{ ${'ab '.repeat(400_000)}}`;
+    const guessed = await send(server, overTheFullLimit, 'not-a-real-token');
+    expect(guessed.status).toBe(401);
+    expect(errorCodes(guessed)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('applies the same rules on graphql-ws', async () => {
     const anonymous = wsClient(server);
     const admin = wsClient(server, ADMIN_TOKEN);
