@@ -65,6 +65,7 @@ import { UploadReaper } from './registry/upload-reaper';
 import { tokenEndpoint } from './registry/token-endpoint';
 import { RegistryBrowser } from './registries/browser';
 import { RegistryCatalog } from './registries/catalog';
+import { contentCache } from './registries/content-cache';
 import { ImageReader } from './registries/image-reader';
 import { CredentialStore } from './store/credential-store';
 import { RegistryContentStore } from './store/registry-content-store';
@@ -173,13 +174,13 @@ export async function startApp(
     const pullGrants = new PullGrantStore(store.db);
     const pulls = new PullAccess(pullGrants, config.registry.publicNamespaces);
     const sources = new SourceAccess(pulls, registries);
-    const contentCache = new Keyv();
+    const cache = contentCache(config.cache.maxEntries);
     const tagTtlMs = config.cache.tagTtlSeconds * 1000;
     const browser = new RegistryBrowser(
       registries,
       vault,
-      new ImageReader(contentCache, tagTtlMs),
-      contentCache,
+      new ImageReader(cache, tagTtlMs),
+      cache,
       tagTtlMs,
       pulls,
     );

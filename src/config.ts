@@ -152,7 +152,10 @@ const configSchema = z
       .strict()
       .prefault({}),
     cache: z
-      .object({ tagTtlSeconds: z.coerce.number().int().min(0).default(30) })
+      .object({
+        tagTtlSeconds: z.coerce.number().int().min(0).default(30),
+        maxEntries: z.coerce.number().int().min(100).default(5000),
+      })
       .strict()
       .prefault({}),
     registries: z
@@ -191,6 +194,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_UPSTREAM_MAX_CONNECTIONS: ['upstream', 'maxConnections'],
   REGQL_UPSTREAM_PRIVATE_NETWORKS: ['upstream', 'privateNetworks'],
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
+  REGQL_CACHE_MAX_ENTRIES: ['cache', 'maxEntries'],
   REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
   REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],
   REGQL_GC_GRACE_SECONDS: ['registry', 'gcGraceSeconds'],
