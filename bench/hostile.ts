@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Pool, request } from 'undici';
+import { Worker } from 'node:worker_threads';
+import { request } from 'undici';
 import { OCI_MANIFEST } from '../src/oci/media-types';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
 import {
@@ -95,37 +95,66 @@ async function observe(url: string, pid: number, done: Promise<unknown>): Promis
   return { probesMs, cpuSeconds: processCpuSeconds(pid) - cpuStart, rssStartMib, rssPeakMib };
 }
 
-/** Sends RATE requests a second for SECONDS whatever the answers take (open loop). */
-async function openLoop(
-  url: string,
-  body: () => string,
-): Promise<{ sent: number; answered: Map<string, number> }> {
-  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
-  const answered = new Map<string, number>();
-  const count = (key: string) => void answered.set(key, (answered.get(key) ?? 0) + 1);
-  const inFlight: Promise<void>[] = [];
+type Attack = 'labels' | 'huge';
+
+/**
+ * Sends RATE requests a second for SECONDS whatever the answers take (open loop), from a worker
+ * thread: the probes then wait for regql only, not for the attacker's own sending on their loop.
+ */
+const ATTACKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { randomBytes } = require('node:crypto');
+const { Pool } = require('undici');
+const { url, attack, seconds, rate, connections, hugeFields } = workerData;
+const huge = JSON.stringify({ query: '{ ' + 'ab '.repeat(hugeFields) + '}' });
+const body = () =>
+  attack === 'huge'
+    ? huge
+    : JSON.stringify({ query: 'query Card_' + randomBytes(6).toString('hex') + ' { __typename }' });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+(async () => {
+  const pool = new Pool(url, { connections, pipelining: 1 });
+  const answered = new Map();
+  const count = (key) => answered.set(key, (answered.get(key) ?? 0) + 1);
+  const inFlight = [];
   const start = performance.now();
-  const total = Math.round(SECONDS * RATE);
+  const total = Math.round(seconds * rate);
   for (let i = 0; i < total; i++) {
-    await sleep(start + (i * 1000) / RATE - performance.now());
+    await sleep(start + (i * 1000) / rate - performance.now());
     inFlight.push(
       pool
-        .request({
-          path: '/graphql',
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: body(),
-        })
-        .then(async (res) => {
-          await res.body.dump();
-          count(String(res.statusCode));
-        })
-        .catch((err: Error) => count(err.name)),
+        .request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: body() })
+        .then(async (res) => { await res.body.dump(); count(String(res.statusCode)); })
+        .catch((err) => count(err.name)),
     );
   }
   await Promise.all(inFlight);
   await pool.close();
-  return { sent: total, answered };
+  parentPort.postMessage({ sent: total, answered: [...answered] });
+})();
+`;
+
+function openLoop(
+  url: string,
+  attack: Attack,
+): Promise<{ sent: number; answered: Map<string, number> }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(ATTACKER, {
+      eval: true,
+      workerData: {
+        url,
+        attack,
+        seconds: SECONDS,
+        rate: RATE,
+        connections: CONNECTIONS,
+        hugeFields: HUGE_FIELDS,
+      },
+    });
+    worker.once('message', (m: { sent: number; answered: [string, number][] }) =>
+      resolve({ sent: m.sent, answered: new Map(m.answered) }),
+    );
+    worker.once('error', reject);
+  });
 }
 
 /** One tag of a synthetic image, then the same manifest PUT under every other tag. */
@@ -232,18 +261,16 @@ runBenchmark(
       `goals under attack: /healthz p99 <= ${ms(healthGoal)} (3x quiet or +20 ms), RSS growth < 50 MiB`,
     );
 
-    const huge = JSON.stringify({ query: `{ ${'ab '.repeat(HUGE_FIELDS)}}` });
-    const attacks: [string, () => string][] = [
-      [
-        '(a) query Card_<random> { __typename }, no token',
-        () =>
-          JSON.stringify({ query: `query Card_${randomBytes(6).toString('hex')} { __typename }` }),
-      ],
-      [`(b) ${HUGE_FIELDS} fields (${(huge.length / 1024).toFixed(0)} KB), no token`, () => huge],
+    const hugeKb = (
+      JSON.stringify({ query: `{ ${'ab '.repeat(HUGE_FIELDS)}}` }).length / 1024
+    ).toFixed(0);
+    const attacks: [string, Attack][] = [
+      ['(a) query Card_<random> { __typename }, no token', 'labels'],
+      [`(b) ${HUGE_FIELDS} fields (${hugeKb} KB), no token`, 'huge'],
     ];
-    for (const [name, body] of attacks) {
+    for (const [name, kind] of attacks) {
       process.stderr.write(`${name}\n`);
-      const attack = openLoop(url, body);
+      const attack = openLoop(url, kind);
       const seen = await observe(url, pid, attack);
       const { sent, answered } = await attack;
       const p = p99(seen.probesMs);

@@ -63,7 +63,9 @@ export function graphqlHandler(
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         // The rest of the body is not worth reading: close the connection instead of draining it.
+        // Node would otherwise read (and drop) the whole body before closing.
         res.setHeader('connection', 'close');
+        res.once('finish', () => req.socket.destroy());
         return sendJsonError(
           res,
           413,
