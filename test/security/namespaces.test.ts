@@ -201,6 +201,66 @@ describe('one namespace never reaches another', () => {
     });
   });
 
+  it("cannot use, change or remove b's credentials, triggers, receivers and tokens by id", async () => {
+    const made = (await gql(
+      `mutation {
+        addCredential(input: { namespace: "b", registryHost: "quay.io", username: "u", password: "b-secret-pass" }) { id }
+        addTrigger(input: { namespace: "b", url: "https://hooks.example.com/regql", stream: "never-used", types: [TAG_UPDATED] }) { id }
+        createWebhookReceiver(input: { kind: DISTRIBUTION, namespace: "b" }) { id }
+        createToken(input: { namespace: "b", role: VIEWER }) { id }
+      }`,
+      {},
+      tokens.adminB.token,
+    )) as {
+      status: number;
+      data: {
+        addCredential: { id: string };
+        addTrigger: { id: string };
+        createWebhookReceiver: { id: string };
+        createToken: { id: string };
+      };
+    };
+    expect(made.status).toBe(200);
+    const ids = made.data;
+    const byId: [string, string][] = [
+      [
+        'verifyCredential',
+        `mutation { verifyCredential(id: "${ids.addCredential.id}") { ok message } }`,
+      ],
+      ['deleteCredential', `mutation { deleteCredential(id: "${ids.addCredential.id}") }`],
+      ['removeTrigger', `mutation { removeTrigger(id: "${ids.addTrigger.id}") }`],
+      [
+        'removeWebhookReceiver',
+        `mutation { removeWebhookReceiver(id: "${ids.createWebhookReceiver.id}") }`,
+      ],
+      ['revokeToken', `mutation { revokeToken(id: "${ids.createToken.id}") }`],
+      [
+        'restoreRemoteTag with b',
+        'mutation { restoreRemoteTag(input: { registry: "quay", repository: "b/app", tag: "v1", digest: "sha256:0000000000000000000000000000000000000000000000000000000000000000", namespace: "b" }) { name } }',
+      ],
+    ];
+    for (const caller of ['viewer', 'editor', 'admin'] as const)
+      for (const [what, mutation] of byId) {
+        const answer = await gql(mutation, {}, tokens[caller].token);
+        expect([caller, what, errorCodes(answer)]).toEqual([
+          caller,
+          what,
+          [what === 'restoreRemoteTag with b' ? 'FORBIDDEN' : 'NOT_FOUND'],
+        ]);
+        expect(JSON.stringify(answer)).not.toContain('b-secret-pass');
+      }
+    const still = await gql(
+      '{ credentials(namespace: "b") { id } triggers(namespace: "b") { id } webhookReceivers(namespace: "b") { id } }',
+      {},
+      tokens.adminB.token,
+    );
+    expect(still.data).toEqual({
+      credentials: [{ id: ids.addCredential.id }],
+      triggers: [{ id: ids.addTrigger.id }],
+      webhookReceivers: [{ id: ids.createWebhookReceiver.id }],
+    });
+  });
+
   it("lists only a's repositories, and no cursor names b's", async () => {
     const list = async (after: string | null) =>
       (
