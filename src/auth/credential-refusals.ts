@@ -1,12 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Requests whose credentials (a token, a password, a webhook secret) were checked and refused.
- * The handler that checks them marks the request; the router counts the marks per client, so
- * a valid token lacking a scope (a normal step of the registry protocol) is never a failure.
+ * Requests whose credentials (a token, a password, a webhook secret) are being watched: the
+ * handler that checks them marks a refusal, and the router's callback counts it for the client
+ * at that moment, not when the response ends. A valid token lacking a scope (a normal step of the
+ * registry protocol) is never marked.
  */
-const refused = new WeakSet<IncomingMessage>();
+const watchers = new WeakMap<IncomingMessage, () => void>();
 
-export const markCredentialsRefused = (req: IncomingMessage): void => void refused.add(req);
+export const watchRefusal = (req: IncomingMessage, onRefused: () => void): void =>
+  void watchers.set(req, onRefused);
 
-export const credentialsRefused = (req: IncomingMessage): boolean => refused.has(req);
+export function markCredentialsRefused(req: IncomingMessage): void {
+  const onRefused = watchers.get(req);
+  watchers.delete(req);
+  onRefused?.();
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { credentialsRefused } from '../auth/credential-refusals';
+import { watchRefusal } from '../auth/credential-refusals';
 import {
   carriesCredentials,
   checksCredentials,
@@ -100,8 +100,7 @@ export function requestListener({
           req.resume();
           return sendThrottled(res, url, waitMs);
         }
-        res.once('close', () => {
-          if (!credentialsRefused(req)) return;
+        watchRefusal(req, () => {
           authFailures.limiter
             .fail(client)
             .catch((err: unknown) => reqLog.error({ err }, 'counting a refused credential failed'));
