@@ -14,6 +14,7 @@ import {
   getText,
   graphql,
   mapLimited,
+  percentile,
   processCpuSeconds,
   processMemoryMib,
   randomAdminToken,
@@ -615,9 +616,6 @@ async function openSubscriptions(url: string): Promise<number> {
   return Number(value);
 }
 
-/** Nearest-rank percentile of sorted values. */
-const percentile = (sorted: ArrayLike<number>, p: number) =>
-  sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 const sortedOf = (values: Iterable<number>) =>
   Float64Array.from([...values].filter((v) => !Number.isNaN(v))).sort();
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));

@@ -12,6 +12,7 @@ import {
   elapsed,
   graphql,
   mapLimited,
+  percentile,
   processCpuSeconds,
   processMemoryMib,
   randomAdminToken,
@@ -213,10 +214,11 @@ async function dryRunImport(
   }
 }
 
-const p99 = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN;
-};
+const p99 = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.99,
+  );
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mib = (value: number) => `${value.toFixed(1)} MiB`;

@@ -479,3 +479,7 @@ export function childPidNamed(command: string): number {
     throw new SetupError(`${named.length} child processes run ${command}, not one`);
   return Number(named[0]);
 }
+
+/** Nearest-rank percentile of sorted values. */
+export const percentile = (sorted: ArrayLike<number>, p: number) =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];

@@ -1,5 +1,5 @@
 import { plainSpecTag } from '../domain/spec-tag';
-import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
+import type { StreamLimits } from '../domain/tag-limit';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
@@ -7,6 +7,7 @@ import { inTransaction } from '../store/stores';
 import type { AliasPropagation } from '../streams/alias-propagation';
 import { recordImage, tagUpdated } from '../streams/record-image';
 import { streamLockKey, type KeyedLock } from '../streams/stream-lock';
+import { requireTagRoom } from '../streams/tag-room';
 
 export interface TagPush {
   repository: string;
@@ -41,13 +42,7 @@ export class PushProvisioning {
           (await trx.imageStreams.create(namespace, name, []));
         if (!stream) throw new Error(`image stream ${namespace}/${name} could not be created`);
         const spec = await trx.imageStreams.specTag(stream.id, push.tag);
-        if (!spec)
-          assertTagRoom(
-            push.repository,
-            await trx.imageStreams.tagCount(stream.id),
-            1,
-            this.limits.maxTags,
-          );
+        await requireTagRoom(trx, stream, spec ? 0 : 1, this.limits.maxTags);
         const generation =
           spec?.generation ??
           (await trx.imageStreams.putSpecTag(stream.id, plainSpecTag(push.tag, null), null));

@@ -1,7 +1,7 @@
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { isIntrospectionOnly } from '../graphql/introspection-only';
 
-export interface AnonymousRules {
+interface AnonymousRules {
   introspection: boolean;
   maxTokens: number;
 }

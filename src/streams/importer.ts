@@ -18,6 +18,7 @@ import { importTargets, type ImportRequest } from './import-targets';
 import { recordImage, tagUpdated } from './record-image';
 import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
+import { requireTagRoom } from './tag-room';
 
 export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
 
@@ -44,8 +45,10 @@ export interface ImporterSettings extends StreamLimits {
 
 const FETCH_CONCURRENCY = 8;
 
-const newTags = (existing: SpecTag[], targets: { tag: string }[]) =>
-  targets.filter((t) => !existing.some((e) => e.name === t.tag));
+const newTags = (existing: SpecTag[], targets: { tag: string }[]) => {
+  const held = new Set(existing.map((e) => e.name));
+  return targets.filter((t) => !held.has(t.tag));
+};
 
 const sameSpec = (a: SpecTag | undefined, b: SpecTag) =>
   a !== undefined &&
@@ -208,9 +211,9 @@ export class Importer {
       stream.id,
       fetched.map((f) => f.target.tag),
     );
-    assertTagRoom(
-      `${stream.namespace}/${stream.name}`,
-      await stores.imageStreams.tagCount(stream.id),
+    await requireTagRoom(
+      stores,
+      stream,
       fetched.filter((f) => !specs.has(f.target.tag)).length,
       this.settings.maxTags,
     );

@@ -2,7 +2,7 @@ import { invalidInput, notFound } from '../domain/errors';
 import type { ImageStream, TagEvent } from '../domain/image-stream';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { plainSpecTag } from '../domain/spec-tag';
-import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
+import type { StreamLimits } from '../domain/tag-limit';
 import { parseTagSource } from '../domain/tag-source';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
@@ -10,6 +10,7 @@ import { inTransaction, streamStoresOn, type StreamStores } from '../store/store
 import type { AliasPropagation } from './alias-propagation';
 import type { Importer } from './importer';
 import { recordImage, tagUpdated, type Recorded } from './record-image';
+import { requireTagRoom } from './tag-room';
 import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 
@@ -47,7 +48,6 @@ export class Tagger {
    */
   async tag(source: string, destination: StreamTagRef, alias: boolean): Promise<void> {
     const from = parseTagSource(source, destination.namespace);
-    await this.sources.require(destination.namespace, from);
     if (from.kind === 'DOCKER_IMAGE') {
       if (alias)
         throw invalidInput(
@@ -64,6 +64,7 @@ export class Tagger {
       });
       return;
     }
+    await this.sources.require(destination.namespace, from);
     if (alias && from.kind !== 'IMAGE_STREAM_TAG')
       throw invalidInput('alias needs a stream tag (namespace/stream:tag) as its source');
     if (from.name === `${destination.namespace}/${destination.stream}:${destination.tag}`)
@@ -80,13 +81,7 @@ export class Tagger {
       true,
       async (trx, stream) => {
         const previous = await trx.imageStreams.specTag(stream.id, destination.tag);
-        if (!previous)
-          assertTagRoom(
-            `${stream.namespace}/${stream.name}`,
-            await trx.imageStreams.tagCount(stream.id),
-            1,
-            this.limits.maxTags,
-          );
+        await requireTagRoom(trx, stream, previous ? 0 : 1, this.limits.maxTags);
         const generation = await trx.imageStreams.putSpecTag(
           stream.id,
           plainSpecTag(destination.tag, spec, previous),

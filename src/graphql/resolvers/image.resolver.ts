@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { forCaller, forNamespace } from '../../registries/browser';
 import type { Context } from '../context';
-import { requireBrowse, requireIdentity } from '../guards';
+import { requireIdentity } from '../guards';
 import { nullIfNotFound, toImage } from '../to-image';
 import { Image, VulnerabilityReport } from '../types/image.type';
 
@@ -15,7 +15,6 @@ export class ImageResolver {
   async image(@Arg('pullSpec') pullSpec: string, @Ctx() ctx: Context): Promise<Image | null> {
     requireIdentity(ctx);
     const located = await ctx.services.browser.locate(pullSpec);
-    await requireBrowse(ctx, located.registry.kind, located.repository);
     const summary = await nullIfNotFound(
       ctx.loaders.images.load({ ...located, reader: forCaller(ctx.identity) }),
     );
