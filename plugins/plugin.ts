@@ -2,7 +2,7 @@ import type { RegistryCredential } from '../src/oci/client/credential';
 import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
-import type { BlobStore } from '../src/registry/blob-store';
+import type { BlobStore } from '../src/integrated-registry/blob-store';
 import type { RegistryContentStore } from '../src/store/registry-content-store';
 
 export interface RegistrySettings {

@@ -7,13 +7,13 @@ import { Identities } from './auth/identities';
 import { roles, type Role } from './auth/roles';
 import { ConfigError, loadConfig, type Config } from './config';
 import { assertDnsLabel } from './domain/names';
-import { createLogger } from './server/logger';
+import { createLogger } from './core/logger';
 import { openStore } from './store/open-store';
 import { TokenStore } from './store/token-store';
 import Keyv from 'keyv';
 import { join } from 'node:path';
-import { BlobStore } from './registry/blob-store';
-import { collectGarbage } from './registry/gc';
+import { BlobStore } from './integrated-registry/blob-store';
+import { collectGarbage } from './integrated-registry/gc';
 import { RegistryGcStore } from './store/registry-gc-store';
 import { RegistryUploadStore } from './store/registry-upload-store';
 

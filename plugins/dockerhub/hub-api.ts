@@ -1,7 +1,7 @@
 import { type RegistryCredential } from '../../src/oci/client/credential';
 import { TokenCache } from '../../src/oci/client/token-cache';
 import { readJson, type Transport } from '../../src/oci/client/transport';
-import { invalidInput } from '../../src/domain/errors';
+import { invalidInput } from '../../src/core/errors';
 import { upstreamError } from '../../src/oci/upstream-error';
 import { skipPages } from '../paging';
 import type { AdapterPage, RepositoryInfo, TagInfo } from '../plugin';

@@ -1,6 +1,6 @@
 import { parseManifest } from '../../src/oci/manifest';
 import { upstreamError } from '../../src/oci/upstream-error';
-import { INTEGRATED_KIND } from '../../src/registries/catalog';
+import { INTEGRATED_KIND } from '../../src/federation/catalog';
 import type { RegistryPlugin } from '../plugin';
 
 /** regql's own registry, read straight from its store: no HTTP to itself, no credentials. */

@@ -1,4 +1,4 @@
-import { invalidInput } from '../domain/errors';
+import { invalidInput } from '../core/errors';
 
 export interface DockerConfigEntry {
   registryHost: string;

@@ -1,4 +1,4 @@
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 import type { PullGrantStore } from '../store/pull-grant-store';
 import { ALL_NAMESPACES, type Identity } from './roles';
 

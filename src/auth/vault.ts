@@ -1,4 +1,4 @@
-import { invalidInput } from '../domain/errors';
+import { invalidInput } from '../core/errors';
 import type { RegistryCredential } from '../oci/client/credential';
 import { canonicalRegistry, isRepositoryComponent } from '../oci/reference';
 import type { CredentialStore, StoredCredential } from '../store/credential-store';

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../core/errors';
 
 /**
  * Namespace and image-stream names follow the Kubernetes DNS label rules (RFC 1123).

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../core/errors';
 
 export interface Platform {
   os: string;

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../core/errors';
 import type { ImportMode, ReferencePolicyType, SpecTag, TagSourceKind } from './image-stream';
 import { assertTag } from './names';
 import { parseTagSource } from './tag-source';

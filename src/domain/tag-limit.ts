@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../core/errors';
 
 /** How much one image stream may hold. */
 export interface StreamLimits {

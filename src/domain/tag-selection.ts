@@ -1,6 +1,6 @@
 import RE2 from 're2';
 import semver from 'semver';
-import { invalidInput } from './errors';
+import { invalidInput } from '../core/errors';
 
 export const DEFAULT_IMPORT_LIMIT = 50;
 export const MAX_IMPORT_LIMIT = 10_000;

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../core/errors';
 import type { TagSource, TagSourceKind } from './image-stream';
 import { assertDnsLabel, assertTag } from './names';
 import { digestProblem, formatReference, parseReference, ReferenceError } from '../oci/reference';

@@ -1,4 +1,4 @@
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 
 /** A connection the egress policy refused before it was opened. */
 export class EgressDeniedError extends RegqlError {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 import type { BusSignal, EventBus } from './event-bus';
 import type { EventLog } from './event-log';
 import { FeedSubscription } from './feed-subscription';

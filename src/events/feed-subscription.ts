@@ -1,4 +1,4 @@
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 import { AsyncQueue } from './async-queue';
 import type { EventLog } from './event-log';
 import type { SubscribeOptions } from './event-feed';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { urlForLogs } from '../server/logger';
+import { urlForLogs } from '../core/logger';
 import type { BusSignal, EventBus } from './event-bus';
 
 export const REDIS_EVENT_CHANNEL = 'regql:events';

@@ -1,5 +1,5 @@
 import { Field, ObjectType, type ClassType } from 'type-graphql';
-import { invalidInput } from '../domain/errors';
+import { invalidInput } from '../core/errors';
 
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {

@@ -16,9 +16,9 @@ import type { StreamStatusStore } from '../store/stream-status-store';
 import type { Importer } from '../streams/importer';
 import type { Tagger } from '../streams/tagger';
 import type { Vault } from '../auth/vault';
-import type { GcResult } from '../registry/gc';
-import type { RegistryBrowser } from '../registries/browser';
-import type { RegistryCatalog } from '../registries/catalog';
+import type { GcResult } from '../integrated-registry/gc';
+import type { RegistryBrowser } from '../federation/browser';
+import type { RegistryCatalog } from '../federation/catalog';
 import { ItemBudget } from './item-budget';
 import { createLoaders, type Loaders } from './loaders';
 

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 
 /**
  * What a client sees of an error, the same on HTTP and WebSocket: the core's errors get their

@@ -1,4 +1,4 @@
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 
 /**
  * Items one operation may return beyond what its static cost sees: the tags of each stream and

@@ -3,8 +3,8 @@ import type { SpecTag, TagEvent, TagStatus } from '../domain/image-stream';
 import type { DeliveryView } from '../events/triggers/trigger-store';
 import type { RegistryCredential } from '../oci/client/credential';
 import { statusKey, type HistoryKey } from '../store/stream-status-store';
-import type { Located, Reader } from '../registries/browser';
-import type { ImageSummary } from '../registries/image-summary';
+import type { Located, Reader } from '../federation/browser';
+import type { ImageSummary } from '../federation/image-summary';
 import type { Services } from './context';
 
 export interface ImageKey extends Located {

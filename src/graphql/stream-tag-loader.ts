@@ -1,4 +1,4 @@
-import { notFound } from '../domain/errors';
+import { notFound } from '../core/errors';
 import { streamStoresOn } from '../store/stores';
 import type { Context } from './context';
 import { toImageStreamTag } from './to-stream-tag';

@@ -1,7 +1,7 @@
-import type { Reader } from '../registries/browser';
-import type { ImageSummary } from '../registries/image-summary';
+import type { Reader } from '../federation/browser';
+import type { ImageSummary } from '../federation/image-summary';
 import type { ImageKey } from './loaders';
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 import type { Image, ImageSource } from './types/image.type';
 import type { Repository } from './types/repository.type';
 

@@ -1,4 +1,4 @@
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 
 export type UpstreamErrorCode =
   | 'UPSTREAM_UNAUTHORIZED'

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OciError, sendOciError } from '../registry/errors';
+import { OciError, sendOciError } from '../integrated-registry/errors';
 import type { AuthFailureLimiter } from './auth-failure-limiter';
 import { sendJsonError } from './graphql-handler';
 

@@ -5,7 +5,7 @@ import { createContext, type Context, type Services } from '../graphql/context';
 import { anonymousHttpRefusal } from './anonymous-access';
 import { authenticate } from './authenticate';
 import type { Metrics } from './metrics';
-import { BodyTooLargeError, readBody } from './read-body';
+import { BodyTooLargeError, readBody } from '../core/read-body';
 import type { Handler } from './routes';
 
 export function sendJsonError(

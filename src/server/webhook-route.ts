@@ -11,7 +11,7 @@ import { parseWebhook } from '../events/webhooks/parse-webhook';
 import type { ReceiverStore } from '../events/webhooks/receiver-store';
 import type { WebhookIntake } from '../events/webhooks/webhook-intake';
 import { sendJsonError } from './graphql-handler';
-import { BodyTooLargeError, readBodyBytes } from './read-body';
+import { BodyTooLargeError, readBodyBytes } from '../core/read-body';
 import type { Handler } from './routes';
 
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, sql, type Dialect } from 'kysely';
 import type { Logger } from 'pino';
-import { urlForLogs } from '../server/logger';
+import { urlForLogs } from '../core/logger';
 import type { Database, Db } from './database';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
 import { migrationProvider, type StoreDialect } from './migrations';

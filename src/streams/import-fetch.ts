@@ -1,7 +1,7 @@
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 import { formatPlatform, parsePlatform, pickPlatform, type Platform } from '../domain/platform';
-import { forNamespace, type Located, type RegistryBrowser } from '../registries/browser';
-import type { ImageSummary } from '../registries/image-summary';
+import { forNamespace, type Located, type RegistryBrowser } from '../federation/browser';
+import type { ImageSummary } from '../federation/image-summary';
 import type { ImportTarget } from './import-targets';
 
 /** What the registry holds for a target, read before anything is written. */

@@ -1,4 +1,4 @@
-import { invalidInput } from '../domain/errors';
+import { invalidInput } from '../core/errors';
 import type { ImportMode, ReferencePolicyType, SpecTag } from '../domain/image-stream';
 import {
   DEFAULT_IMPORT_LIMIT,
@@ -7,7 +7,7 @@ import {
   selectTags,
 } from '../domain/tag-selection';
 import { formatReference, parseReference } from '../oci/reference';
-import { forNamespace, type RegistryBrowser } from '../registries/browser';
+import { forNamespace, type RegistryBrowser } from '../federation/browser';
 
 export interface ImportRequest {
   namespace: string;

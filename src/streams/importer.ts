@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { notFound, RegqlError } from '../domain/errors';
+import { notFound, RegqlError } from '../core/errors';
 import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
@@ -7,8 +7,8 @@ import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
 import { firstImportAt, type ScheduleSettings } from '../domain/schedule';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { EventDraft } from '../events/registry-event';
-import type { Located, RegistryBrowser } from '../registries/browser';
-import type { ImageSummary } from '../registries/image-summary';
+import type { Located, RegistryBrowser } from '../federation/browser';
+import type { ImageSummary } from '../federation/image-summary';
 import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
 import type { AliasPropagation } from './alias-propagation';

@@ -1,4 +1,4 @@
-import { invalidInput, notFound } from '../domain/errors';
+import { invalidInput, notFound } from '../core/errors';
 import type { ImageStream, TagEvent } from '../domain/image-stream';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { plainSpecTag } from '../domain/spec-tag';

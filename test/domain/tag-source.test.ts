@@ -1,4 +1,4 @@
-import { RegqlError } from '../../src/domain/errors';
+import { RegqlError } from '../../src/core/errors';
 import { parseTagSource } from '../../src/domain/tag-source';
 
 describe('tag sources, read the way oc tag reads them', () => {

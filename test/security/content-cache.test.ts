@@ -1,4 +1,4 @@
-import { contentCache } from '../../src/registries/content-cache';
+import { contentCache } from '../../src/federation/content-cache';
 
 describe('the cache of what browsing reads', () => {
   it('keeps only the most recently used answers, however many repositories a viewer reads', async () => {

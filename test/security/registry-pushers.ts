@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { CreateTokenDocument } from '../generated/graphql';
-import { RegistryClient, uploadDataFile } from '../registry/distribution-client';
+import { RegistryClient, uploadDataFile } from '../integrated-registry/distribution-client';
 import type { TestServer } from '../helpers/server';
 
 /** An EDITOR of `namespace` speaking the /v2 API, and a bearer token for raw requests to `repositories`. */

@@ -3,7 +3,7 @@ import { sha256Digest } from '../../src/oci/digest';
 import { runCli } from '../helpers/cli';
 import { waitUntil } from '../helpers/processes';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { openChunk } from '../registry/distribution-client';
+import { openChunk } from '../integrated-registry/distribution-client';
 import {
   backdate,
   chunkedPatch,

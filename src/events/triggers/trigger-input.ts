@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidInput } from '../../domain/errors';
+import { invalidInput } from '../../core/errors';
 import { EgressDeniedError } from '../../egress/egress-denied';
 import type { EgressPolicy } from '../../egress/egress-policy';
 import { assertDnsLabel, assertTag } from '../../domain/names';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { hasRole, isClusterAdmin, type Identity } from '../../auth/roles';
 import type { CredentialView } from '../../auth/vault';
-import { notFound, RegqlError } from '../../domain/errors';
+import { notFound, RegqlError } from '../../core/errors';
 import type { Context } from '../context';
 import { CredentialKind } from '../enums';
 import { requireClusterAdmin, requireIdentity, requireRole } from '../guards';

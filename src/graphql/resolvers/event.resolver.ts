@@ -9,7 +9,7 @@ import {
   type SubscribeResolverData,
 } from 'type-graphql';
 import { ALL_NAMESPACES, hasRole, type Identity } from '../../auth/roles';
-import { invalidInput } from '../../domain/errors';
+import { invalidInput } from '../../core/errors';
 import type { RegistryEvent as LogEvent } from '../../events/registry-event';
 import { connectionComplexity, pageSize, type ConnectionShape } from '../connection';
 import type { Context } from '../context';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
-import { invalidInput } from '../../domain/errors';
+import { invalidInput } from '../../core/errors';
 import type { Context } from '../context';
 import { requireClusterAdmin } from '../guards';
 import { GarbageCollection } from '../types/garbage-collection.type';

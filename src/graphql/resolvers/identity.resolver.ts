@@ -6,7 +6,7 @@ import {
   outranks,
   type Identity as AuthIdentity,
 } from '../../auth/roles';
-import { invalidInput, notFound } from '../../domain/errors';
+import { invalidInput, notFound } from '../../core/errors';
 import type { Context } from '../context';
 import { Role } from '../enums';
 import { requireClusterAdmin, requireIdentity, requireRole } from '../guards';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { RegqlError } from '../../domain/errors';
+import { RegqlError } from '../../core/errors';
 import { connectionComplexity, decodeCursor, encodeCursor, pageSize } from '../connection';
-import { forNamespace } from '../../registries/browser';
+import { forNamespace } from '../../federation/browser';
 import type { Context } from '../context';
 import { toImage } from '../to-image';
 import { toTagEvent } from '../to-stream-tag';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { invalidInput, notFound } from '../../domain/errors';
+import { invalidInput, notFound } from '../../core/errors';
 import { assertDnsLabel } from '../../domain/names';
 import { formatPlatform, parsePlatform } from '../../domain/platform';
 import { buildSpecTags } from '../../domain/spec-tag';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { forCaller, forNamespace } from '../../registries/browser';
+import { forCaller, forNamespace } from '../../federation/browser';
 import type { Context } from '../context';
 import { requireIdentity } from '../guards';
 import { nullIfNotFound, toImage } from '../to-image';

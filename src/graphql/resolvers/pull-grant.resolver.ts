@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { hasRole } from '../../auth/roles';
-import { invalidInput, notFound } from '../../domain/errors';
+import { invalidInput, notFound } from '../../core/errors';
 import { assertDnsLabel } from '../../domain/names';
 import type { PullGrant as StoredGrant } from '../../store/pull-grant-store';
 import type { Context } from '../context';

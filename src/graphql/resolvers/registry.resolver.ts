@@ -11,13 +11,13 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { invalidInput, notFound, RegqlError } from '../../domain/errors';
+import { invalidInput, notFound, RegqlError } from '../../core/errors';
 import { dnsLabelProblem } from '../../domain/names';
-import type { RegistryEntry } from '../../registries/catalog';
+import type { RegistryEntry } from '../../federation/catalog';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
 import { RegistryKind } from '../enums';
-import { forCaller } from '../../registries/browser';
+import { forCaller } from '../../federation/browser';
 import { requireBrowse, requireClusterAdmin, requireIdentity } from '../guards';
 import { AddRegistryInput } from '../inputs/add-registry.input';
 import { RateLimit, Registry, RegistryHealth } from '../types/registry.type';

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { forCaller } from '../../registries/browser';
+import { forCaller } from '../../federation/browser';
 import type { Context } from '../context';
 import { locatedIn, toImage } from '../to-image';
 import { Image } from '../types/image.type';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../../domain/errors';
+import { invalidInput } from '../../core/errors';
 import { isRepositoryComponent, MAX_REPOSITORY_LENGTH } from '../../oci/reference';
 
 /** Repository names as the distribution spec allows them; also keeps path tricks out of URLs. */

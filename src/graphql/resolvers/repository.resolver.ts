@@ -9,11 +9,11 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { invalidInput, notFound, RegqlError } from '../../domain/errors';
+import { invalidInput, notFound, RegqlError } from '../../core/errors';
 import { assertTag } from '../../domain/names';
 import { digestProblem } from '../../oci/reference';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
-import { forCaller, forNamespace } from '../../registries/browser';
+import { forCaller, forNamespace } from '../../federation/browser';
 import type { Context } from '../context';
 import { locatedIn, nullIfNotFound } from '../to-image';
 import { requireClusterAdmin, requireRole } from '../guards';

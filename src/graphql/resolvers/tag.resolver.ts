@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { invalidInput } from '../../domain/errors';
+import { invalidInput } from '../../core/errors';
 import { parseStreamTag } from '../../streams/tagger';
 import type { Context } from '../context';
 import { requireRole } from '../guards';

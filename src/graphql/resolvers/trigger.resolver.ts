@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { hasRole } from '../../auth/roles';
-import { invalidInput, notFound } from '../../domain/errors';
+import { invalidInput, notFound } from '../../core/errors';
 import { newTrigger } from '../../events/triggers/trigger-input';
 import type { DeliveryView, TriggerView } from '../../events/triggers/trigger-store';
 import { connectionComplexity, pageSize } from '../connection';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { hasRole } from '../../auth/roles';
 import { hashToken, newId, newTokenSecret } from '../../auth/token-secret';
-import { notFound } from '../../domain/errors';
+import { notFound } from '../../core/errors';
 import { assertDnsLabel } from '../../domain/names';
 import { webhookSlugs } from '../../events/webhooks/external-push';
 import type { Receiver } from '../../events/webhooks/receiver-store';

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { RegistryEntry } from '../../registries/catalog';
+import type { RegistryEntry } from '../../federation/catalog';
 import { RegistryKind } from '../enums';
 import { DateTime } from '../scalars';
 

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { RegistryEntry } from '../../registries/catalog';
+import type { RegistryEntry } from '../../federation/catalog';
 import { Connection } from '../connection';
 import { DateTime } from '../scalars';
 

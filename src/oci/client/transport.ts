@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { RegqlError } from '../../domain/errors';
+import { RegqlError } from '../../core/errors';
 import { upstreamError } from '../upstream-error';
 import { defaultPort, guardedConnector, type ConnectGuard } from './connect-guard';
 

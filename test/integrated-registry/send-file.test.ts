@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { IO_CHUNK, sendFile } from '../../src/registry/send-file';
+import { IO_CHUNK, sendFile } from '../../src/integrated-registry/send-file';
 
 describe('sendFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'regql-send-file-'));

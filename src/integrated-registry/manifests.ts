@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RegqlError } from '../domain/errors';
+import { RegqlError } from '../core/errors';
 import { sha256Digest } from '../oci/digest';
 import { MAX_MANIFEST_BYTES, parseManifest } from '../oci/manifest';
 import { manifestMediaTypes } from '../oci/media-types';
 import { API_VERSION, sendCreated, type ApiContext } from './api-context';
 import { OciError } from './errors';
 import type { Route } from './paths';
-import { BodyTooLargeError, readBodyBytes } from '../server/read-body';
+import { BodyTooLargeError, readBodyBytes } from '../core/read-body';
 
 /** The manifest's bytes; past MAX_MANIFEST_BYTES, a 413 that drops the connection. */
 async function readManifest(req: IncomingMessage): Promise<Buffer> {

@@ -9,7 +9,7 @@ import type {
 import { namespaceOf, pullerOf, type Puller, type PullAccess } from '../auth/pull-access';
 import type { Identity } from '../auth/roles';
 import type { Vault } from '../auth/vault';
-import { invalidInput } from '../domain/errors';
+import { invalidInput } from '../core/errors';
 import type { RegistryCredential } from '../oci/client/credential';
 import { parseReference, ReferenceError } from '../oci/reference';
 import {
