@@ -2,7 +2,6 @@ import type { RegistryCredential } from '../src/oci/client/credential';
 import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
-import type { BlobStore } from '../src/integrated-registry/blob-store';
 import type { RegistryContentStore } from '../src/store/registry-content-store';
 
 export interface RegistrySettings {
@@ -19,7 +18,8 @@ export interface RegistrySettings {
 /** What the integrated plugin reads directly, instead of going over HTTP to its own server. */
 export interface IntegratedContent {
   content: RegistryContentStore;
-  blobs: BlobStore;
+  /** The integrated registry's blob storage, by digest. */
+  blobs: { readAll(digest: string): Promise<Buffer> };
 }
 
 export interface PluginDeps {

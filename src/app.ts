@@ -32,13 +32,15 @@ import { DeliveryWorker } from './events/triggers/delivery-worker';
 import { TriggerStore } from './events/triggers/trigger-store';
 import { ReceiverStore } from './events/webhooks/receiver-store';
 import { WebhookIntake } from './events/webhooks/webhook-intake';
-import type { Context, Services } from './graphql/context';
+import type { Context } from './graphql/context';
+import type { Services } from './graphql/services';
 import { clientError } from './graphql/error-codes';
 import { buildRegqlSchema } from './graphql/schema';
 import { MemoryAuthFailureLimiter } from './server/auth-failure-limiter';
 import type { AuthThrottle } from './server/auth-throttle';
 import { clientAddressResolver } from './server/client-address';
-import { graphqlHandler, sendJsonError } from './server/graphql-handler';
+import { graphqlHandler } from './server/graphql-handler';
+import { sendJsonError } from './server/handler';
 import { createLogger } from './core/logger';
 import { Metrics } from './server/metrics';
 import { drainWebSocketPlugin } from './server/plugins/drain-websocket';
@@ -157,7 +159,7 @@ export async function startApp(
       allPrivate: config.events.triggerPrivateNetworks,
     });
     const registries = new RegistryCatalog(
-      config,
+      config.registries,
       publicUrl,
       [url],
       new RegistryStore(store.db),
@@ -250,7 +252,16 @@ export async function startApp(
       (status) => countImport(status, 'schedule'),
     );
     const services: Services = {
-      config,
+      limits: {
+        maxItems: config.graphql.maxItems,
+        maxDepth: config.graphql.maxDepth,
+        maxComplexity: config.graphql.maxComplexity,
+        maxTagsPerStream: config.imports.maxTagsPerStream,
+        gcGraceSeconds: config.registry.gcGraceSeconds,
+        maxBodyBytes: config.graphql.maxBodyBytes,
+        maxTokens: config.graphql.maxTokens,
+        introspection: config.graphql.introspection,
+      },
       identities,
       pulls,
       pullGrants,

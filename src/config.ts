@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from './core/errors';
 import { parseCidr } from './egress/cidr';
 
 const registryKinds = ['DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT'] as const;
@@ -232,7 +233,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_AUTH_FAILURES_PER_MINUTE: ['server', 'authFailuresPerMinute'],
 };
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;

@@ -1,7 +1,9 @@
 import { parseManifest } from '../../src/oci/manifest';
 import { upstreamError } from '../../src/oci/upstream-error';
-import { INTEGRATED_KIND } from '../../src/federation/catalog';
 import type { RegistryPlugin } from '../plugin';
+
+/** The kind of regql's own registry, which no configuration names. */
+export const INTEGRATED_KIND = 'INTEGRATED';
 
 /** regql's own registry, read straight from its store: no HTTP to itself, no credentials. */
 export const integratedPlugin: RegistryPlugin = {

@@ -1,15 +1,10 @@
-export type Role = 'VIEWER' | 'EDITOR' | 'ADMIN';
-export const roles: readonly Role[] = ['VIEWER', 'EDITOR', 'ADMIN'];
+import type { Identity, Role } from '../store/identity-records';
+
+export { roles } from '../store/identity-records';
+export type { Identity, Role };
 
 /** The namespace of a token that holds its role in every namespace. */
 export const ALL_NAMESPACES = '*';
-
-export interface Identity {
-  id: string;
-  description: string;
-  namespace: string;
-  role: Role;
-}
 
 const rank: Record<Role, number> = { VIEWER: 1, EDITOR: 2, ADMIN: 3 };
 

@@ -13,3 +13,6 @@ export const invalidInput = (message: string) => new RegqlError('BAD_USER_INPUT'
 export const notFound = (message: string) => new RegqlError('NOT_FOUND', message);
 export const notImplemented = (what: string) =>
   new RegqlError('NOT_IMPLEMENTED', `${what} is not implemented yet in this version of regql`);
+
+/** A configuration or command line that cannot work; regql says so and exits. */
+export class ConfigError extends Error {}

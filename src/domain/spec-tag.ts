@@ -1,5 +1,10 @@
 import { invalidInput } from '../core/errors';
-import type { ImportMode, ReferencePolicyType, SpecTag, TagSourceKind } from './image-stream';
+import type {
+  ImportMode,
+  ReferencePolicyType,
+  SpecTag,
+  TagSourceKind,
+} from '../store/image-stream-records';
 import { assertTag } from './names';
 import { parseTagSource } from './tag-source';
 

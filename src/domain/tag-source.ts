@@ -1,5 +1,5 @@
 import { invalidInput } from '../core/errors';
-import type { TagSource, TagSourceKind } from './image-stream';
+import type { TagSource, TagSourceKind } from '../store/image-stream-records';
 import { assertDnsLabel, assertTag } from './names';
 import { digestProblem, formatReference, parseReference, ReferenceError } from '../oci/reference';
 

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { RegqlError } from '../core/errors';
 import type { BusSignal, EventBus } from './event-bus';
 import type { EventLog } from './event-log';
-import { FeedSubscription } from './feed-subscription';
-import type { EventFilter, RegistryEvent } from './registry-event';
+import { FeedSubscription, type SubscribeOptions } from './feed-subscription';
+import type { RegistryEvent } from './registry-event';
 
 export interface FeedSettings {
   /** Events a subscriber may fall behind before its subscription ends. */
@@ -12,16 +12,6 @@ export interface FeedSettings {
   pollMs: number;
   /** Which of these tokens still exist: checked every poll, so a revocation whose signal was lost still ends subscriptions. */
   existingTokens: (ids: string[]) => Promise<Set<string>>;
-}
-
-export interface SubscribeOptions {
-  /** Replay the log after this id first (a cursor from an earlier event); null: live only. */
-  after: number | null;
-  filter: EventFilter;
-  /** Namespaces whose events the subscriber may read; null: all. Checked for every event. */
-  readable: (namespace: string) => boolean;
-  /** The token behind the subscription: revoking it ends the subscription. Null: in-process. */
-  tokenId: string | null;
 }
 
 /** What writers need: to say, after their commit, that the log has grown. */

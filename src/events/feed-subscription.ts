@@ -1,8 +1,17 @@
 import { RegqlError } from '../core/errors';
 import { AsyncQueue } from './async-queue';
 import type { EventLog } from './event-log';
-import type { SubscribeOptions } from './event-feed';
-import { matchesFilter, type RegistryEvent } from './registry-event';
+import { matchesFilter, type EventFilter, type RegistryEvent } from './registry-event';
+
+export interface SubscribeOptions {
+  /** Replay the log after this id first (a cursor from an earlier event); null: live only. */
+  after: number | null;
+  filter: EventFilter;
+  /** Namespaces whose events the subscriber may read; null: all. Checked for every event. */
+  readable: (namespace: string) => boolean;
+  /** The token behind the subscription: revoking it ends the subscription. Null: in-process. */
+  tokenId: string | null;
+}
 
 const REPLAY_PAGE = 200;
 

@@ -12,12 +12,8 @@ import type { Vault } from '../auth/vault';
 import { invalidInput } from '../core/errors';
 import type { RegistryCredential } from '../oci/client/credential';
 import { parseReference, ReferenceError } from '../oci/reference';
-import {
-  INTEGRATED_KIND,
-  type HostOptions,
-  type RegistryCatalog,
-  type RegistryEntry,
-} from './catalog';
+import { INTEGRATED_KIND } from '../../plugins/integrated';
+import type { HostOptions, RegistryCatalog, RegistryEntry } from './catalog';
 import type { ImageReader } from './image-reader';
 import type { ImageSummary } from './image-summary';
 

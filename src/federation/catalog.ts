@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { PluginRegistry } from '../../plugins';
 import type { PluginDeps, RegistryAdapter, RegistrySettings } from '../../plugins/plugin';
-import type { Config } from '../config';
-import { ConfigError } from '../config';
+import { INTEGRATED_KIND } from '../../plugins/integrated';
+import { ConfigError } from '../core/errors';
 import type { EgressPolicy, Reach } from '../egress/egress-policy';
 import { canonicalRegistry, DOCKER_HUB } from '../oci/reference';
 import type { RegistryStore, StoredRegistry } from '../store/registry-store';
@@ -26,7 +26,6 @@ export const INTEGRATED = 'integrated';
  * each with a connection pool, are kept for the most recently used hosts only.
  */
 const MAX_AD_HOC_ADAPTERS = 32;
-export const INTEGRATED_KIND = 'INTEGRATED';
 
 function hostsOf(registry: StoredRegistry): string[] {
   const host = new URL(registry.url).host;
@@ -59,6 +58,17 @@ function readCa(file: string, name: string): string {
   }
 }
 
+/** A registry named in the configuration. */
+export interface ConfiguredRegistry {
+  name: string;
+  kind: string;
+  url: string;
+  insecure: boolean;
+  apiUrl?: string;
+  /** A PEM file of extra certificate authorities for this registry. */
+  caFile?: string;
+}
+
 /**
  * The registries regql knows: the integrated one, the vendor presets (Docker Hub, Quay, Red Hat,
  * unless the configuration names its own), those configured, and those added at run time; and
@@ -74,7 +84,7 @@ export class RegistryCatalog {
    * the integrated registry too.
    */
   constructor(
-    config: Config,
+    registries: readonly ConfiguredRegistry[],
     publicUrl: string,
     localUrls: string[],
     private readonly store: RegistryStore,
@@ -82,7 +92,7 @@ export class RegistryCatalog {
     private readonly deps: PluginDeps,
     private readonly egress: EgressPolicy,
   ) {
-    const configured = config.registries.map(({ caFile, ...r }) => {
+    const configured = registries.map(({ caFile, ...r }) => {
       if (caFile) this.cas.set(r.name, readCa(caFile, r.name));
       return r;
     });

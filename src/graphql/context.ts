@@ -1,60 +1,8 @@
 import type { Logger } from 'pino';
-import type { Identities } from '../auth/identities';
-import type { PullAccess } from '../auth/pull-access';
-import type { PullGrantStore } from '../store/pull-grant-store';
-import type { SourceAccess } from '../streams/source-access';
 import type { Identity } from '../auth/roles';
-import type { Config } from '../config';
-import type { EgressPolicy } from '../egress/egress-policy';
-import type { EventFeed } from '../events/event-feed';
-import type { EventLog } from '../events/event-log';
-import type { TriggerStore } from '../events/triggers/trigger-store';
-import type { ReceiverStore } from '../events/webhooks/receiver-store';
-import type { Db } from '../store/database';
-import type { ImageStreamStore } from '../store/image-stream-store';
-import type { StreamStatusStore } from '../store/stream-status-store';
-import type { Importer } from '../streams/importer';
-import type { Tagger } from '../streams/tagger';
-import type { Vault } from '../auth/vault';
-import type { GcResult } from '../integrated-registry/gc';
-import type { RegistryBrowser } from '../federation/browser';
-import type { RegistryCatalog } from '../federation/catalog';
 import { ItemBudget } from './item-budget';
 import { createLoaders, type Loaders } from './loaders';
-
-/** Long-lived parts the resolvers use, built once by the composition root. */
-export interface Services {
-  config: Config;
-  identities: Identities;
-  /** The one rule for reading images across namespaces. */
-  pulls: PullAccess;
-  pullGrants: PullGrantStore;
-  /** Checks what image-stream tags may name. */
-  sources: SourceAccess;
-  db: Db;
-  imageStreams: ImageStreamStore;
-  streamStatus: StreamStatusStore;
-  importer: Importer;
-  tagger: Tagger;
-  countImport: (status: string, trigger: 'api' | 'schedule') => void;
-  /** Garbage collection of the integrated registry's blobs. */
-  collectGarbage: (graceMs: number) => Promise<GcResult>;
-  registries: RegistryCatalog;
-  vault: Vault;
-  browser: RegistryBrowser;
-  /** Base URL of this server, as pull specs of the integrated registry name it. */
-  publicUrl: string;
-  /** host[:port] of publicUrl: the integrated registry's name in pull specs. */
-  publicHost: string;
-  /** This process's live view of the event log. */
-  feed: EventFeed;
-  eventLog: EventLog;
-  /** Outbound triggers and their delivery log. */
-  triggers: TriggerStore;
-  /** The egress policy as it applies to trigger URLs. */
-  triggerEgress: EgressPolicy;
-  webhookReceivers: ReceiverStore;
-}
+import type { Services } from './services';
 
 export interface Context {
   identity: Identity | null;
@@ -70,7 +18,7 @@ export function createContext(services: Services, identity: Identity | null, log
     identity,
     services,
     loaders: createLoaders(services),
-    items: new ItemBudget(services.config.graphql.maxItems),
+    items: new ItemBudget(services.limits.maxItems),
     log,
   };
 }

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { hasRole, isClusterAdmin, type Identity, type Role } from '../auth/roles';
 import { assertDnsLabel } from '../domain/names';
 import { namespaceOf, pullerOf } from '../auth/pull-access';
-import { INTEGRATED_KIND } from '../federation/catalog';
+import { INTEGRATED_KIND } from '../../plugins/integrated';
 import type { Context } from './context';
 
 export function requireIdentity(ctx: Context): Identity {

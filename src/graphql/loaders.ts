@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
-import type { SpecTag, TagEvent, TagStatus } from '../domain/image-stream';
+import type { SpecTag, TagEvent, TagStatus } from '../store/image-stream-records';
 import type { DeliveryView } from '../events/triggers/trigger-store';
 import type { RegistryCredential } from '../oci/client/credential';
 import { statusKey, type HistoryKey } from '../store/stream-status-store';
 import type { Located, Reader } from '../federation/browser';
 import type { ImageSummary } from '../federation/image-summary';
-import type { Services } from './context';
+import type { Services } from './services';
 
 export interface ImageKey extends Located {
   /** On whose behalf it is read. */

@@ -1,5 +1,5 @@
 import { notFound } from '../core/errors';
-import { streamStoresOn } from '../store/stores';
+import { streamStoresOn } from '../streams/stream-stores';
 import type { Context } from './context';
 import { toImageStreamTag } from './to-stream-tag';
 import type { ImageStreamTag } from './types/image-stream.type';

@@ -4,7 +4,7 @@ import type {
   TagCondition as StoredCondition,
   TagEvent as StoredEvent,
   TagStatus,
-} from '../domain/image-stream';
+} from '../store/image-stream-records';
 import { ImportMode, ReferencePolicyType, TagSourceKind } from './enums';
 import type { ImageStream, ImageStreamTag } from './types/image-stream.type';
 import type { TagCondition, TagEvent } from './types/tag-event.type';

@@ -7,6 +7,7 @@ import { RegistryContentStore } from '../store/registry-content-store';
 import { RegistryUploadStore } from '../store/registry-upload-store';
 import { SERVICE, type Action, type RegistryTokens } from './access';
 import type { BlobStore } from './blob-store';
+import { API_VERSION } from './api-version';
 import { NamespaceQuota } from './namespace-quota';
 import type { PushProvisioning } from './push-provisioning';
 
@@ -58,8 +59,6 @@ export function apiContext(deps: RegistryApiDeps): ApiContext {
       `Bearer realm="${deps.publicUrl}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
   };
 }
-
-export const API_VERSION = { 'docker-distribution-api-version': 'registry/2.0' };
 
 /** Answers 201 for content now stored at `location` under `digest`. */
 export function sendCreated(

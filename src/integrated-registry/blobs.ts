@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_VERSION, type ApiContext } from './api-context';
+import type { ApiContext } from './api-context';
+import { API_VERSION } from './api-version';
 import { OciError } from './errors';
 
 /** GET, HEAD and DELETE of a blob linked to the repository `name`. */

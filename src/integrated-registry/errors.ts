@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { API_VERSION } from './api-context';
+import { API_VERSION } from './api-version';
 
 export type OciErrorCode =
   | 'BLOB_UNKNOWN'

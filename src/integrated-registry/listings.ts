@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { pullerOf } from '../auth/pull-access';
 import { OCI_INDEX } from '../oci/media-types';
-import { API_VERSION, type Access, type ApiContext } from './api-context';
+import type { Access, ApiContext } from './api-context';
+import { API_VERSION } from './api-version';
 import { OciError } from './errors';
 
 const PAGE_DEFAULT = 100;

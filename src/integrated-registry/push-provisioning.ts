@@ -3,7 +3,7 @@ import type { StreamLimits } from '../domain/tag-limit';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
-import { inTransaction } from '../store/stores';
+import { inTransaction } from '../streams/stream-stores';
 import type { AliasPropagation } from '../streams/alias-propagation';
 import { recordImage, tagUpdated } from '../streams/record-image';
 import { streamLockKey, type KeyedLock } from '../streams/stream-lock';

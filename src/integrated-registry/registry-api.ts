@@ -1,13 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { markCredentialsRefused } from '../auth/credential-refusals';
 import { allowedActions, grants, type Action } from './access';
-import {
-  API_VERSION,
-  apiContext,
-  type Access,
-  type ApiContext,
-  type RegistryApiDeps,
-} from './api-context';
+import { apiContext, type Access, type ApiContext, type RegistryApiDeps } from './api-context';
+import { API_VERSION } from './api-version';
 import { UploadError } from './blob-store';
 import { blobs } from './blobs';
 import { OciError, sendOciError } from './errors';

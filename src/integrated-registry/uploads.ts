@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_VERSION, sendCreated, type Access, type ApiContext } from './api-context';
+import { sendCreated, type Access, type ApiContext } from './api-context';
+import { API_VERSION } from './api-version';
 import { UploadError } from './blob-store';
 import { OciError } from './errors';
 import { namespaceOf } from '../auth/pull-access';

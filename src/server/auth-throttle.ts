@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OciError, sendOciError } from '../integrated-registry/errors';
 import type { AuthFailureLimiter } from './auth-failure-limiter';
-import { sendJsonError } from './graphql-handler';
+import { sendJsonError } from './handler';
 
 /** Refused credentials counted per client address, on HTTP and WebSocket alike. */
 export interface AuthThrottle {

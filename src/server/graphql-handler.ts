@@ -1,22 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { markCredentialsRefused } from '../auth/credential-refusals';
-import { createContext, type Context, type Services } from '../graphql/context';
+import { createContext, type Context } from '../graphql/context';
+import type { Services } from '../graphql/services';
 import { anonymousHttpRefusal } from './anonymous-access';
 import { authenticate } from './authenticate';
 import type { Metrics } from './metrics';
 import { BodyTooLargeError, readBody } from '../core/read-body';
-import type { Handler } from './routes';
-
-export function sendJsonError(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-}
+import { sendJsonError, type Handler } from './handler';
 
 async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> {
   if (req.method !== 'POST') return undefined;
@@ -45,7 +36,7 @@ export function graphqlHandler(
   services: Services,
   metrics: Metrics,
 ): Handler {
-  const { graphql: rules } = services.config;
+  const rules = services.limits;
   const anonymousLimit = Math.min(rules.maxBodyBytes, ANONYMOUS_BODY_BYTES);
   return async (req, res, url, log) => {
     // Authenticated before the body is read, so that only a valid token earns the full limit.

@@ -8,17 +8,10 @@ import {
   sendThrottled,
   type AuthThrottle,
 } from './auth-throttle';
-import { sendJsonError } from './graphql-handler';
+import { sendJsonError, type Handler } from './handler';
 import { landingHtml, landingScript, landingScriptPath } from './landing-page';
 import type { Metrics } from './metrics';
 import { maskWebhookSecret } from './webhook-route';
-
-export type Handler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  log: Logger,
-) => Promise<void>;
 
 export interface RouteDeps {
   graphql: Handler;

@@ -10,9 +10,8 @@ import {
 import { parseWebhook } from '../events/webhooks/parse-webhook';
 import type { ReceiverStore } from '../events/webhooks/receiver-store';
 import type { WebhookIntake } from '../events/webhooks/webhook-intake';
-import { sendJsonError } from './graphql-handler';
 import { BodyTooLargeError, readBodyBytes } from '../core/read-body';
-import type { Handler } from './routes';
+import { sendJsonError, type Handler } from './handler';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

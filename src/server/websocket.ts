@@ -12,7 +12,8 @@ import {
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../auth/roles';
-import { createContext, type Services } from '../graphql/context';
+import { createContext } from '../graphql/context';
+import type { Services } from '../graphql/services';
 import { clientError } from '../graphql/error-codes';
 import { queryLimitError } from '../graphql/query-limits';
 import { anonymousRefusal } from './anonymous-access';
@@ -44,7 +45,7 @@ export function attachWebSocket(
   authFailures: AuthThrottle,
   log: Logger,
 ): { dispose: () => Promise<void> } {
-  const { graphql: limits } = services.config;
+  const { limits } = services;
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: '/graphql',

@@ -5,7 +5,7 @@ import type {
   ReferencePolicyType,
   SpecTag,
   TagSourceKind,
-} from '../domain/image-stream';
+} from './image-stream-records';
 import type { Db, ImageStreamTable, SpecTagTable } from './database';
 
 const streamFromRow = (row: ImageStreamTable): ImageStream => ({

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { TagCondition, TagEvent, TagStatus } from '../domain/image-stream';
+import type { TagCondition, TagEvent, TagStatus } from './image-stream-records';
 import type { Db, TagConditionTable, TagEventTable } from './database';
 
 const eventFromRow = (row: TagEventTable): TagEvent => ({

@@ -1,4 +1,4 @@
-import type { Identity, Role } from '../auth/roles';
+import type { Identity, Role } from './identity-records';
 import type { Db, TokenTable } from './database';
 
 function toIdentity(row: TokenTable): Identity {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { namespaceOf, type PullAccess } from '../auth/pull-access';
-import type { ImageStream } from '../domain/image-stream';
+import type { ImageStream } from '../store/image-stream-records';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
-import { inTransaction, streamStoresOn } from '../store/stores';
+import { inTransaction, streamStoresOn } from './stream-stores';
 import { recordImage, tagUpdated } from './record-image';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 

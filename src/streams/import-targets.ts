@@ -1,5 +1,5 @@
 import { invalidInput } from '../core/errors';
-import type { ImportMode, ReferencePolicyType, SpecTag } from '../domain/image-stream';
+import type { ImportMode, ReferencePolicyType, SpecTag } from '../store/image-stream-records';
 import {
   DEFAULT_IMPORT_LIMIT,
   MAX_IMPORT_LIMIT,

@@ -1,6 +1,7 @@
+import type { ImportStatus } from '../domain/import-status';
 import type { Logger } from 'pino';
 import { notFound, RegqlError } from '../core/errors';
-import type { ImageStream, SpecTag, TagEvent } from '../domain/image-stream';
+import type { ImageStream, SpecTag, TagEvent } from '../store/image-stream-records';
 import { importFailureReason } from '../domain/import-failure';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { assertTagRoom, type StreamLimits } from '../domain/tag-limit';
@@ -10,7 +11,7 @@ import type { EventDraft } from '../events/registry-event';
 import type { Located, RegistryBrowser } from '../federation/browser';
 import type { ImageSummary } from '../federation/image-summary';
 import type { Db } from '../store/database';
-import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
+import { inTransaction, streamStoresOn, type StreamStores } from './stream-stores';
 import type { AliasPropagation } from './alias-propagation';
 import { fetchImport, type Fetched } from './import-fetch';
 import { mapLimited } from './map-limited';
@@ -19,8 +20,6 @@ import { recordImage, tagUpdated } from './record-image';
 import type { SourceAccess } from './source-access';
 import { streamLockKey, type KeyedLock } from './stream-lock';
 import { requireTagRoom } from './tag-room';
-
-export type ImportStatus = 'SUCCESS' | 'UNCHANGED' | 'FAILED';
 
 export interface TagImportResult {
   tag: string;

@@ -1,6 +1,6 @@
-import type { ImageStream, TagEvent } from '../domain/image-stream';
+import type { ImageStream, TagEvent } from '../store/image-stream-records';
 import type { EventDraft } from '../events/registry-event';
-import type { StreamStores } from '../store/stores';
+import type { StreamStores } from './stream-stores';
 
 export interface ImageChange {
   stream: ImageStream;

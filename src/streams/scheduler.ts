@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import { nextImportAt, type ScheduleSettings } from '../domain/schedule';
 import { parseReference } from '../oci/reference';
 import type { Db } from '../store/database';
-import { streamStoresOn } from '../store/stores';
+import { streamStoresOn } from './stream-stores';
 import type { ImportRate } from './import-rate';
-import type { Importer, ImportStatus } from './importer';
+import type { ImportStatus } from '../domain/import-status';
+import type { Importer } from './importer';
 
 export interface SchedulerSettings {
   schedule: ScheduleSettings;

@@ -1,7 +1,8 @@
 import { namespaceOf, type PullAccess } from '../auth/pull-access';
-import type { TagSource } from '../domain/image-stream';
+import type { TagSource } from '../store/image-stream-records';
 import { parseReference } from '../oci/reference';
-import { INTEGRATED_KIND, type RegistryCatalog } from '../federation/catalog';
+import { INTEGRATED_KIND } from '../../plugins/integrated';
+import type { RegistryCatalog } from '../federation/catalog';
 
 /**
  * What an image-stream tag of one namespace may name: content of another namespace (its stream

@@ -1,6 +1,6 @@
-import type { ImageStream } from '../domain/image-stream';
+import type { ImageStream } from '../store/image-stream-records';
 import { assertTagRoom } from '../domain/tag-limit';
-import type { StreamStores } from '../store/stores';
+import type { StreamStores } from './stream-stores';
 
 /** Refuses `adding` new tags past the stream's limit; counts the stream's tags only when adding. */
 export async function requireTagRoom(

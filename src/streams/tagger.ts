@@ -1,12 +1,12 @@
 import { invalidInput, notFound } from '../core/errors';
-import type { ImageStream, TagEvent } from '../domain/image-stream';
+import type { ImageStream, TagEvent } from '../store/image-stream-records';
 import { assertDnsLabel, assertTag } from '../domain/names';
 import { plainSpecTag } from '../domain/spec-tag';
 import type { StreamLimits } from '../domain/tag-limit';
 import { parseTagSource } from '../domain/tag-source';
 import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
-import { inTransaction, streamStoresOn, type StreamStores } from '../store/stores';
+import { inTransaction, streamStoresOn, type StreamStores } from './stream-stores';
 import type { AliasPropagation } from './alias-propagation';
 import type { Importer } from './importer';
 import { recordImage, tagUpdated, type Recorded } from './record-image';

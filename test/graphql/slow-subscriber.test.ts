@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { eventually, logEvent } from '../helpers/events';
-import { inTransaction } from '../../src/store/stores';
+import { inTransaction } from '../../src/streams/stream-stores';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 import { watchEvents } from '../helpers/watch-events';
 

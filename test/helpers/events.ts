@@ -1,4 +1,4 @@
-import type { Services } from '../../src/graphql/context';
+import type { Services } from '../../src/graphql/services';
 import type { EventDraft, RegistryEvent } from '../../src/events/registry-event';
 
 /** Collects every event the feed delivers from now on, as an all-namespace subscriber would. */

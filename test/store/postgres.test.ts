@@ -6,7 +6,7 @@ import { EventLog } from '../../src/events/event-log';
 import type { Db } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store/open-store';
 import { RegistryContentStore } from '../../src/store/registry-content-store';
-import { inTransaction } from '../../src/store/stores';
+import { inTransaction } from '../../src/streams/stream-stores';
 import { eventDraft, eventually } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { openStore, type Store } from '../../src/store/open-store';
-import { inTransaction } from '../../src/store/stores';
+import { inTransaction } from '../../src/streams/stream-stores';
 import { TEST_POSTGRES_ENV } from '../helpers/postgres';
 
 /** SQLite's locking; on PostgreSQL the suite skips it (test/store/postgres.test.ts covers that). */

@@ -2,10 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/database';
 import { ImageStreamStore } from '../../store/image-stream-store';
-import { inTransaction } from '../../store/stores';
-import type { ImportRate } from '../../streams/import-rate';
-import type { Importer, ImportStatus } from '../../streams/importer';
+import type { ImportStatus } from '../../domain/import-status';
 import type { EventAnnouncer } from '../event-feed';
+import { EventLog } from '../event-log';
 import type { ExternalPush } from './external-push';
 import { pushMatchesPullSpec } from './match-push';
 import { ReceiverStore, type Receiver } from './receiver-store';
@@ -15,6 +14,17 @@ export interface Intake {
   duplicates: number;
   /** Image-stream tags whose import the pushes started. */
   imports: number;
+}
+
+/** Imports of image-stream tags, as the streams layer runs them on schedule. */
+export interface TagImports {
+  importScheduled(streamId: string, tag: string): Promise<ImportStatus>;
+}
+
+/** The shared pace of imports: how long until the next may start, and taking a turn. */
+export interface ImportPace {
+  waitMs(): number;
+  take(): void;
 }
 
 const IMPORT_CONCURRENCY = 4;
@@ -53,8 +63,8 @@ export class WebhookIntake {
 
   constructor(
     private readonly db: Db,
-    private readonly importer: Importer,
-    private readonly rate: ImportRate,
+    private readonly importer: TagImports,
+    private readonly rate: ImportPace,
     private readonly announcer: EventAnnouncer,
     private readonly log: Logger,
     private readonly countImport: (status: string) => void,
@@ -64,8 +74,9 @@ export class WebhookIntake {
 
   async accept(receiver: Receiver, pushes: ExternalPush[]): Promise<Intake> {
     const now = new Date();
-    const fresh = await inTransaction(this.db, async (trx) => {
-      const receivers = new ReceiverStore(trx.db);
+    const fresh = await this.db.transaction().execute(async (trx) => {
+      const receivers = new ReceiverStore(trx);
+      const events = new EventLog(trx);
       const taken: ExternalPush[] = [];
       for (const push of pushes) {
         if (
@@ -78,7 +89,7 @@ export class WebhookIntake {
         )
           continue;
         taken.push(push);
-        await trx.events.append({
+        await events.append({
           type: 'EXTERNAL_PUSH',
           occurredAt: now.toISOString(),
           namespace: receiver.namespace,

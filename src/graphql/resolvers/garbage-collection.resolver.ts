@@ -15,7 +15,7 @@ export class GarbageCollectionResolver {
     @Ctx() ctx: Context,
   ): Promise<GarbageCollection> {
     requireClusterAdmin(ctx);
-    const grace = graceSeconds ?? ctx.services.config.registry.gcGraceSeconds;
+    const grace = graceSeconds ?? ctx.services.limits.gcGraceSeconds;
     if (grace < 0) throw invalidInput('graceSeconds must not be negative');
     return ctx.services.collectGarbage(grace * 1000);
   }

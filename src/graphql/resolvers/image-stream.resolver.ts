@@ -4,7 +4,7 @@ import { assertDnsLabel } from '../../domain/names';
 import { formatPlatform, parsePlatform } from '../../domain/platform';
 import { buildSpecTags } from '../../domain/spec-tag';
 import { assertTagRoom } from '../../domain/tag-limit';
-import { inTransaction } from '../../store/stores';
+import { inTransaction } from '../../streams/stream-stores';
 import { connectionComplexity, decodeCursor, pageSize, toConnection } from '../connection';
 import type { Context } from '../context';
 import { requireRole } from '../guards';
@@ -70,7 +70,7 @@ export class ImageStreamResolver {
       `${input.namespace}/${input.name}`,
       0,
       input.tags.length,
-      ctx.services.config.imports.maxTagsPerStream,
+      ctx.services.limits.maxTagsPerStream,
     );
     const tags = buildSpecTags(input.tags, input.namespace);
     await ctx.services.sources.requireAll(

@@ -1,7 +1,7 @@
 import { EventLog } from '../events/event-log';
-import type { Db } from './database';
-import { ImageStreamStore } from './image-stream-store';
-import { StreamStatusStore } from './stream-status-store';
+import type { Db } from '../store/database';
+import { ImageStreamStore } from '../store/image-stream-store';
+import { StreamStatusStore } from '../store/stream-status-store';
 
 export interface StreamStores {
   /** The connection (or transaction) the stores use, for other stores in the same unit of work. */
