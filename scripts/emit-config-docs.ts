@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { configSchema, environmentKeys, loadConfig } from '../src/config';
+import { markdownTable } from './markdown-table';
 
 /** docs/configuration.md, written from the config schema by `npm run codegen`; a test fails on drift. */
 export const configurationDocFile = join(__dirname, '..', 'docs', 'configuration.md');
@@ -95,20 +96,6 @@ function rows(shape: Record<string, Schema>, prefix: string[] = [], inOptional =
 }
 
 /** A markdown table laid out the way prettier lays it out, so `prettier --check` passes. */
-function table(header: Row, body: Row[]): string {
-  const columns = Object.keys(header) as (keyof Row)[];
-  const cell = (value: string) => value.replace(/\|/g, '\\|');
-  const widths = columns.map((c) =>
-    Math.max(3, ...[header, ...body].map((r) => cell(r[c]).length)),
-  );
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [
-    line(columns.map((c, i) => cell(header[c]).padEnd(widths[i]))),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map((r) => line(columns.map((c, i) => cell(r[c]).padEnd(widths[i])))),
-  ].join('\n');
-}
-
 /** The message regql stops with when a value is out of range, as the current code words it. */
 function exampleError(): string {
   try {
@@ -154,7 +141,7 @@ Defaults, then an optional YAML file (\`regql serve --config regql.yaml\`), then
 variables. Everything is validated at start; a bad value stops regql with a message naming the
 key, e.g. \`${exampleError()}\`.
 
-${table(header, rows(configSchema.shape as Record<string, Schema>))}
+${markdownTable(header, rows(configSchema.shape as Record<string, Schema>))}
 
 ## Registries
 

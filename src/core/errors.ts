@@ -1,7 +1,9 @@
+import type { ErrorCode } from './error-codes';
+
 /** Errors the core raises; the GraphQL layer maps `code` to `extensions.code`. */
 export class RegqlError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -11,8 +13,6 @@ export class RegqlError extends Error {
 
 export const invalidInput = (message: string) => new RegqlError('BAD_USER_INPUT', message);
 export const notFound = (message: string) => new RegqlError('NOT_FOUND', message);
-export const notImplemented = (what: string) =>
-  new RegqlError('NOT_IMPLEMENTED', `${what} is not implemented yet in this version of regql`);
 
 /** A configuration or command line that cannot work; regql says so and exits. */
 export class ConfigError extends Error {}

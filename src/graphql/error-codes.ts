@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { RegqlError } from '../core/errors';
+import type { ErrorCode } from '../core/error-codes';
 
 /**
  * What a client sees of an error, the same on HTTP and WebSocket: the core's errors get their
@@ -14,5 +15,9 @@ export function clientError(error: GraphQLError, log: Logger): GraphQLFormattedE
   if (original instanceof RegqlError)
     return { ...formatted, extensions: { ...formatted.extensions, code: original.code } };
   log.error({ err: original, path: error.path }, 'resolver failed');
-  return { ...formatted, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    ...formatted,
+    message: 'internal error',
+    extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode },
+  };
 }

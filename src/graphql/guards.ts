@@ -4,11 +4,12 @@ import { assertDnsLabel } from '../domain/names';
 import { namespaceOf, pullerOf } from '../auth/pull-access';
 import { INTEGRATED_KIND } from '../../plugins/integrated';
 import type { Context } from './context';
+import type { ErrorCode } from '../core/error-codes';
 
 export function requireIdentity(ctx: Context): Identity {
   if (!ctx.identity) {
     throw new GraphQLError('a bearer token is required', {
-      extensions: { code: 'UNAUTHENTICATED' },
+      extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode },
     });
   }
   return ctx.identity;
@@ -23,7 +24,7 @@ export function requireRole(ctx: Context, namespace: string, role: Role): Identi
   assertDnsLabel('namespace', namespace);
   if (!hasRole(identity, namespace, role)) {
     throw new GraphQLError(`role ${role} in namespace "${namespace}" is required`, {
-      extensions: { code: 'FORBIDDEN' },
+      extensions: { code: 'FORBIDDEN' satisfies ErrorCode },
     });
   }
   return identity;
@@ -33,7 +34,7 @@ export function requireClusterAdmin(ctx: Context): Identity {
   const identity = requireIdentity(ctx);
   if (!isClusterAdmin(identity)) {
     throw new GraphQLError('only a cluster admin may do this', {
-      extensions: { code: 'FORBIDDEN' },
+      extensions: { code: 'FORBIDDEN' satisfies ErrorCode },
     });
   }
   return identity;

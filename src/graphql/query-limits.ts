@@ -8,6 +8,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { ErrorCode } from '../core/error-codes';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -58,7 +59,7 @@ function depthError(
   const depth = selectionDepth(operation.selectionSet, fragments, new Set());
   if (depth <= maxDepth) return null;
   return new GraphQLError(`query is ${depth} levels deep; the limit is ${maxDepth}`, {
-    extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth },
+    extensions: { code: 'QUERY_TOO_DEEP' satisfies ErrorCode, depth, maxDepth },
   });
 }
 
@@ -85,10 +86,12 @@ export function queryLimitError(
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch (err) {
-    return new GraphQLError((err as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+    return new GraphQLError((err as Error).message, {
+      extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode },
+    });
   }
   if (complexity <= maxComplexity) return null;
   return new GraphQLError(`query costs ${complexity}; the limit is ${maxComplexity}`, {
-    extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity },
+    extensions: { code: 'QUERY_TOO_COMPLEX' satisfies ErrorCode, complexity, maxComplexity },
   });
 }

@@ -1,21 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { API_VERSION } from './api-version';
 
-export type OciErrorCode =
-  | 'BLOB_UNKNOWN'
-  | 'BLOB_UPLOAD_INVALID'
-  | 'BLOB_UPLOAD_UNKNOWN'
-  | 'DIGEST_INVALID'
-  | 'MANIFEST_BLOB_UNKNOWN'
-  | 'MANIFEST_INVALID'
-  | 'MANIFEST_UNKNOWN'
-  | 'NAME_INVALID'
-  | 'NAME_UNKNOWN'
-  | 'SIZE_INVALID'
-  | 'UNAUTHORIZED'
-  | 'DENIED'
-  | 'UNSUPPORTED'
-  | 'TOOMANYREQUESTS';
+import type { RegistryErrorCode } from '../core/error-codes';
+
+export type OciErrorCode = RegistryErrorCode;
 
 /** An answer in the Distribution spec's error format. */
 export class OciError extends Error {

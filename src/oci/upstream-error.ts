@@ -1,13 +1,5 @@
+import type { UpstreamErrorCode } from '../core/error-codes';
 import { RegqlError } from '../core/errors';
-
-export type UpstreamErrorCode =
-  | 'UPSTREAM_UNAUTHORIZED'
-  | 'UPSTREAM_NOT_FOUND'
-  | 'UPSTREAM_RATE_LIMITED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_INVALID'
-  | 'UPSTREAM_UNSUPPORTED'
-  | 'UPSTREAM_REJECTED';
 
 /** A registry failed us; `code` says how, so callers can report it per item. */
 export class UpstreamError extends RegqlError {

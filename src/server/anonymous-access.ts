@@ -1,4 +1,5 @@
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import type { ErrorCode, GraphqlErrorCode } from '../core/error-codes';
 import { isIntrospectionOnly } from '../graphql/introspection-only';
 
 interface AnonymousRules {
@@ -16,7 +17,7 @@ export function anonymousRefusal(
 ): GraphQLError | null {
   if (introspection && isIntrospectionOnly(document)) return null;
   return new GraphQLError(tokenRequired(introspection), {
-    extensions: { code: 'UNAUTHENTICATED' },
+    extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode },
   });
 }
 
@@ -27,7 +28,7 @@ export function anonymousRefusal(
 export function anonymousHttpRefusal(
   query: unknown,
   { introspection, maxTokens }: AnonymousRules,
-): { status: number; code: string; message: string } | null {
+): { status: number; code: GraphqlErrorCode; message: string } | null {
   if (!introspection || typeof query !== 'string')
     return { status: 401, code: 'UNAUTHENTICATED', message: tokenRequired(introspection) };
   let document: DocumentNode;

@@ -8,6 +8,7 @@ import { authenticate } from './authenticate';
 import type { Metrics } from './metrics';
 import { BodyTooLargeError, readBody } from '../core/read-body';
 import { sendJsonError, type Handler } from './handler';
+import type { ErrorCode } from '../core/error-codes';
 
 async function parseBody(req: IncomingMessage, limit: number): Promise<unknown> {
   if (req.method !== 'POST') return undefined;
@@ -44,7 +45,7 @@ export function graphqlHandler(
     if ('invalid' in auth) {
       markCredentialsRefused(req);
       req.resume();
-      metrics.countErrors([{ extensions: { code: 'UNAUTHENTICATED' } }]);
+      metrics.countErrors([{ extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode } }]);
       return sendJsonError(res, 401, 'UNAUTHENTICATED', auth.invalid);
     }
     const anonymous = auth.identity === null;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { GraphqlErrorCode } from '../core/error-codes';
 
 /** One route's answer to a request, with the request's logger. */
 export type Handler = (
@@ -13,7 +14,7 @@ export type Handler = (
 export function sendJsonError(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: GraphqlErrorCode,
   message: string,
 ): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });

@@ -21,6 +21,7 @@ import { retryAfterSeconds, throttledMessage, type AuthThrottle } from './auth-t
 import { authenticate } from './authenticate';
 import { serveGraphqlWs } from './graphql-ws-transport';
 import type { Metrics } from './metrics';
+import type { ErrorCode } from '../core/error-codes';
 import { sendResultsDirectly, sharedSubscribe } from './shared-subscribe';
 
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
@@ -100,7 +101,7 @@ export function attachWebSocket(
           return [
             new GraphQLError(
               `at most ${MAX_OPERATIONS_PER_CONNECTION} operations may run at once on one connection`,
-              { extensions: { code: 'TOO_MANY_OPERATIONS' } },
+              { extensions: { code: 'TOO_MANY_OPERATIONS' satisfies ErrorCode } },
             ),
           ];
         let document: DocumentNode;
@@ -109,7 +110,9 @@ export function attachWebSocket(
         } catch (err) {
           const error = err as GraphQLError;
           return [
-            new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+            new GraphQLError(error.message, {
+              extensions: { code: 'GRAPHQL_PARSE_FAILED' satisfies ErrorCode },
+            }),
           ];
         }
         const anonymous = !ctx.extra.identity && anonymousRefusal(document, limits.introspection);
@@ -123,7 +126,7 @@ export function attachWebSocket(
             ? e
             : new GraphQLError(e.message, {
                 nodes: e.nodes,
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' satisfies ErrorCode },
               }),
         );
         const overLimit =

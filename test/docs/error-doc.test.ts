@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  errorDoc,
+  errorDocFile,
+  readmeFile,
+  readmeWithErrorTable,
+} from '../../scripts/emit-error-docs';
+import { registerErrorCodes } from '../../src/core/error-codes';
+
+describe('the error-code registry', () => {
+  it('is what docs/errors.md and the README say (run `npm run codegen` after changing it)', () => {
+    expect(readFileSync(errorDocFile, 'utf8')).toBe(errorDoc());
+    const readme = readFileSync(readmeFile, 'utf8');
+    expect(readme).toBe(readmeWithErrorTable(readme));
+  });
+
+  it('refuses a code registered twice', () => {
+    expect(() => registerErrorCodes('graphql', { FORBIDDEN: [[200], 'again'] })).toThrow(
+      'error code graphql:FORBIDDEN is registered twice',
+    );
+  });
+
+  it('holds every code the source answers with', () => {
+    const root = join(__dirname, '..', '..');
+    const used = execFileSync(
+      'grep',
+      [
+        '-rhoE',
+        "(code: |RegqlError\\(\\s*|upstreamError\\(|sendJsonError\\(res, [0-9a-z.]+, )'[A-Z_]+'",
+        'src',
+        'plugins',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((match) => match.slice(match.indexOf("'") + 1, -1));
+    const known = new Set(
+      errorDoc()
+        .match(/`[A-Z_]+`/g)!
+        .map((c) => c.slice(1, -1)),
+    );
+    expect(used.filter((code) => !known.has(code))).toEqual([]);
+  });
+});
