@@ -77,7 +77,7 @@ import { StreamStatusStore } from './store/stream-status-store';
 import { AliasPropagation } from './streams/alias-propagation';
 import { Importer } from './streams/importer';
 import { ImportRate } from './streams/import-rate';
-import { ImportScheduler } from './streams/scheduler';
+import { ImportScheduler, type SchedulerClock } from './streams/scheduler';
 import { KeyedLock } from './streams/stream-lock';
 import { Tagger } from './streams/tagger';
 import { RegistryStore } from './store/registry-store';
@@ -122,9 +122,15 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** The composition root: every long-lived part is built here and handed down, nothing is global. */
+/** Test hooks; production passes none. `schedulerClock` drives the import scheduler's ticks. */
+export interface StartOptions {
+  schedulerClock?: SchedulerClock;
+}
+
 export async function startApp(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  options: StartOptions = {},
 ): Promise<App> {
   const httpServer = createHttpServerFor(config);
   const store = await openStore(config.dataDir, { databaseUrl: config.databaseUrl, log });
@@ -250,6 +256,7 @@ export async function startApp(
       },
       log,
       (status) => countImport(status, 'schedule'),
+      options.schedulerClock,
     );
     const services: Services = {
       limits: {

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { runCli } from './helpers/cli';
+import { CLI_TEST_TIMEOUT_MS, runCli } from './helpers/cli';
+
+// Runs the built command: the helper's waits for its output are bounded (OUTPUT_TIMEOUT_MS),
+// so the test's own timeout is longer and a stuck process fails with its output.
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'regql-cli-'));
 

@@ -7,6 +7,22 @@ import type { ImportRate } from './import-rate';
 import type { ImportStatus } from '../domain/import-status';
 import type { Importer } from './importer';
 
+/**
+ * Where the scheduler gets the time and its tick timer: real time in production; tests pass a
+ * clock they drive (or never advance, to keep the scheduler from issuing statements).
+ */
+export interface SchedulerClock {
+  now(): number;
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: SchedulerClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 export interface SchedulerSettings {
   schedule: ScheduleSettings;
   perRegistryConcurrency: number;
@@ -31,7 +47,7 @@ const hostOf = (pullSpec: string) => {
  * instead of repeating it, and of several processes on one store only one imports it.
  */
 export class ImportScheduler {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perRegistry = new Map<string, number>();
   private ticking = false;
@@ -45,6 +61,7 @@ export class ImportScheduler {
     private readonly settings: SchedulerSettings,
     private readonly log: Logger,
     private readonly count: (status: ImportStatus) => void,
+    private readonly clock: SchedulerClock = realClock,
   ) {}
 
   start(): void {
@@ -54,7 +71,7 @@ export class ImportScheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = null;
     await Promise.all(this.inFlight.values());
   }
@@ -62,8 +79,8 @@ export class ImportScheduler {
   /** Runs the next tick after `delayMs`, or sooner when an import frees a slot. */
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
       if (this.ticking) {
         this.tickAgain = true;
         return;
@@ -79,7 +96,7 @@ export class ImportScheduler {
     }, delayMs);
   }
 
-  async tick(now = Date.now()): Promise<void> {
+  async tick(now = this.clock.now()): Promise<void> {
     const { perRegistryConcurrency, schedule } = this.settings;
     const free = this.rate.available(now);
     if (free < 1) return;
@@ -127,7 +144,7 @@ export class ImportScheduler {
     }
     this.count(status);
     const after = status === 'FAILED' ? failures + 1 : 0;
-    const next = nextImportAt(Date.now(), after, this.settings.schedule);
+    const next = nextImportAt(this.clock.now(), after, this.settings.schedule);
     try {
       await streamStoresOn(this.db).imageStreams.setSchedule(
         streamId,

@@ -11,7 +11,7 @@ import {
   RevokeTokenDocument,
   ViewerDocument,
 } from '../generated/graphql';
-import { runCli, type CliProcess } from '../helpers/cli';
+import { CLI_TEST_TIMEOUT_MS, runCli, type CliProcess } from '../helpers/cli';
 import { eventually } from '../helpers/events';
 import { freePort } from '../helpers/processes';
 import { startRedis, type RedisServer } from '../helpers/redis';
@@ -19,6 +19,10 @@ import { ADMIN_TOKEN, gqlAt, lineSink } from '../helpers/server';
 import { basicAuth } from '../helpers/basic-auth';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 import { watchEvents, type EventWatch } from '../helpers/watch-events';
+
+// Runs the built command: the helper's waits for its output are bounded (OUTPUT_TIMEOUT_MS),
+// so the test's own timeout is longer and a stuck process fails with its output.
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 function captureLogs(): { log: pino.Logger; lines: string[] } {
   const lines: string[] = [];
@@ -243,10 +247,17 @@ describe('two regql processes sharing one store and one redis', () => {
       'concurrent pushes on both',
       5000,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // A last push as a marker, instead of a pause: events reach a subscriber in id order, so once
+    // both have the marker's, whatever else was on its way to them (a duplicate, say) is there too.
+    await push(a, 'marker', 'm1');
+    await eventually(
+      () => atA.events.length >= 16 && atB.events.length >= 16,
+      'the marker on both',
+    );
 
     const log = await logged();
-    expect(log).toHaveLength(14);
+    expect(log).toHaveLength(16);
+    expect(log.slice(14).map((e) => e.stream)).toEqual(['marker', 'marker']);
     const ids = log.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((x, y) => x - y));
     expect(new Set(ids).size).toBe(ids.length);
@@ -278,8 +289,16 @@ describe('two regql processes sharing one store and one redis', () => {
     await eventually(() => atB.errors.length === 1, 'the subscription on B to end', 5000);
     expect(atB.errors[0]).toMatchObject({ code: 4403, reason: 'token revoked' });
     const delivered = atB.events.length;
+    // A witness on B, instead of a pause: once it has the push made after the revocation, B's
+    // feed has fanned that push out, and the ended subscription must not have had it.
+    const witness = watchEvents(b, ADMIN_TOKEN, {
+      namespace: 'team-a',
+      after: (await logged()).at(-1)!.id,
+    });
+    watches.push(witness);
     await push(a, 'revoke', 'after');
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(() => witness.events.length === 2, 'the push after the revocation on B');
+    expect(witness.events.map((e) => e.tag)).toEqual(['after', 'after']);
     expect(atB.events).toHaveLength(delivered);
     const refused = await gqlAt(b, ViewerDocument, {}, viewer.token);
     expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);

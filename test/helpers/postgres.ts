@@ -10,8 +10,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { openStore, type Store } from '../../src/store/open-store';
+import { paths as storeFree } from '../store-free.json';
 import { freePort } from './processes';
 
 /** Set (by the jest global setup) to the admin URL of a test server: run the suite on PostgreSQL. */
@@ -136,10 +137,29 @@ export function createDatabase(adminUrl: string, name: string): string {
  * so a restart or a second process on the same directory shares it); otherwise nothing.
  */
 export function testDatabaseEnv(dataDir: string): Record<string, string> {
+  refuseInStoreFreeSuite();
   const adminUrl = process.env[TEST_POSTGRES_ENV];
   if (!adminUrl) return {};
   const name = `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
   return { REGQL_DATABASE_URL: createDatabase(adminUrl, name) };
+}
+
+/**
+ * Every store a test opens (a test server, the command, openTestStore) is configured here, so a
+ * suite listed in test/store-free.json, which the PostgreSQL run skips, fails when it opens one.
+ */
+function refuseInStoreFreeSuite(): void {
+  const testPath = expect.getState().testPath;
+  if (!testPath) return;
+  const suite = relative(join(__dirname, '..', '..'), testPath)
+    .split('\\')
+    .join('/');
+  const listed = storeFree.find((path) => suite === path || suite.startsWith(path));
+  if (listed)
+    throw new Error(
+      `${suite} opens a store but test/store-free.json lists ${listed}, so the PostgreSQL run ` +
+        'skips it: take it off the list',
+    );
 }
 
 /** A store on a fresh data directory, for tests that open one themselves (SQLite or PostgreSQL). */

@@ -16,16 +16,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` every 50 ms until it holds, for at most `timeoutMs`. */
+/** Polls `probe` every `intervalMs` until it holds, for at most `timeoutMs`. */
 export async function waitUntil(
   probe: () => Promise<boolean>,
   what: string,
   timeoutMs = 15000,
+  intervalMs = 50,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

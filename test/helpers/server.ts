@@ -6,7 +6,9 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import pino from 'pino';
 import { startApp, type App } from '../../src/app';
+import type { SchedulerClock } from '../../src/streams/scheduler';
 import { loadConfig } from '../../src/config';
+import { ManualClock } from './clock';
 import { testDatabaseEnv } from './postgres';
 
 export const ADMIN_TOKEN = 'rgq_test-admin-token-0123456789abcdef';
@@ -46,6 +48,16 @@ export interface TestServerOptions {
    * (upstream.privateNetworks); false starts the server with the strict default.
    */
   loopbackEgress?: boolean;
+  /** The import scheduler's clock (default: real time); a test can drive the ticks with it. */
+  schedulerClock?: SchedulerClock;
+  /**
+   * Holds still the background loops that issue statements on their own, so the store's
+   * statement count moves only with the test's requests: the import scheduler runs on a clock
+   * that is never advanced, and the event feed's safety-net poll is an hour away (a commit's
+   * signal still wakes it). Event retention runs at start and then hourly, the upload reaper every
+   * five minutes, and the trigger delivery worker sleeps while no delivery is queued.
+   */
+  backgroundPaused?: boolean;
 }
 
 const LOOPBACK_NETWORKS = '127.0.0.0/8,::1/128';
@@ -101,10 +113,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         REGQL_UPSTREAM_PRIVATE_NETWORKS: LOOPBACK_NETWORKS,
       }),
       ...testDatabaseEnv(dataDir),
+      ...(options.backgroundPaused && { REGQL_EVENT_POLL_MS: String(3_600_000) }),
       ...options.env,
     },
   });
-  const start = () => startApp(config, pino({ level: config.logLevel }, sink));
+  const schedulerClock =
+    options.schedulerClock ?? (options.backgroundPaused ? new ManualClock() : undefined);
+  const start = () => startApp(config, pino({ level: config.logLevel }, sink), { schedulerClock });
   let app = await start();
 
   return {

@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Digest } from '../../src/oci/digest';
 import { OCI_MANIFEST } from '../../src/oci/media-types';
-import { runCli, type CliProcess } from '../helpers/cli';
+import { CLI_TEST_TIMEOUT_MS, runCli, type CliProcess } from '../helpers/cli';
 import { fileDigest } from '../helpers/images';
 import { waitUntil } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 import { openChunk, RegistryClient, uploadDataFile } from './distribution-client';
+
+// Runs the built command: the helper's waits for its output are bounded (OUTPUT_TIMEOUT_MS),
+// so the test's own timeout is longer and a stuck process fails with its output.
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 const MiB = 1024 * 1024;
 
@@ -47,7 +51,7 @@ describe('a registry process killed with SIGKILL mid-upload', () => {
       REGQL_ADMIN_TOKEN: ADMIN_TOKEN,
       REGQL_LOG_LEVEL: 'info',
     });
-    const listening = await cli.waitForOutput(/regql listening/, 60000);
+    const listening = await cli.waitForOutput(/regql listening/);
     const url = (JSON.parse(listening) as { url: string }).url;
     expect(new URL(url).hostname).toBe('127.0.0.1');
     const before = new RegistryClient(() => url, ADMIN_TOKEN);

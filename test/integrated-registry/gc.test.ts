@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { basicAuth } from '../helpers/basic-auth';
-import { runCli } from '../helpers/cli';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../helpers/cli';
 import { buildImage, fileDigest, layoutBlobPath, skopeo, skopeoCopy } from '../helpers/images';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
+
+// Runs the built command: the helper's waits for its output are bounded (OUTPUT_TIMEOUT_MS),
+// so the test's own timeout is longer and a stuck process fails with its output.
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 async function registryToken(server: TestServer, scope: string): Promise<string> {
   const res = await fetch(

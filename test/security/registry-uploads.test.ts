@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Digest } from '../../src/oci/digest';
-import { runCli } from '../helpers/cli';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../helpers/cli';
 import { waitUntil } from '../helpers/processes';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openChunk } from '../integrated-registry/distribution-client';
@@ -13,6 +13,10 @@ import {
   uploadExists,
   uploadIds,
 } from './registry-pushers';
+
+// Runs the built command: the helper's waits for its output are bounded (OUTPUT_TIMEOUT_MS),
+// so the test's own timeout is longer and a stuck process fails with its output.
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 const MiB = 1024 * 1024;
 

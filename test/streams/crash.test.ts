@@ -1,12 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { CLI_TEST_TIMEOUT_MS, OUTPUT_TIMEOUT_MS, runCli } from '../helpers/cli';
 import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { upstreamRequests } from '../helpers/metrics';
+import { waitUntil } from '../helpers/processes';
 import { ADMIN_TOKEN, startTestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
+
+// Runs the built command: the helper's waits for its output are bounded (OUTPUT_TIMEOUT_MS),
+// so the test's own timeout is longer and a stuck process fails with its output.
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 describe('a crash in the middle of an import', () => {
   let registry: DockerRegistry;
@@ -37,8 +42,13 @@ describe('a crash in the middle of an import', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
       body: JSON.stringify({ query }),
     }).catch((err: unknown) => err);
-    for (let i = 0; i < 200 && (await upstreamRequests(url, 'upstream')) < 20; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    // Killed once the import is under way (20 upstream requests of its 160 and more).
+    await waitUntil(
+      async () => (await upstreamRequests(url, 'upstream')) >= 20,
+      'the import to be under way',
+      OUTPUT_TIMEOUT_MS,
+      10,
+    );
     serve.child.kill('SIGKILL');
     await serve.exited;
     expect(String(await pending)).toMatch(/fetch failed|terminated|closed/);

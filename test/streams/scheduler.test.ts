@@ -2,8 +2,10 @@ import pino from 'pino';
 import { ImportRate } from '../../src/streams/import-rate';
 import { ImportScheduler } from '../../src/streams/scheduler';
 import { ImportImageFullDocument } from '../generated/graphql';
+import { ManualClock } from '../helpers/clock';
 import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
+import { eventually } from '../helpers/events';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 
@@ -61,5 +63,37 @@ describe('the import scheduler with several instances on one store', () => {
     await Promise.all(schedulers.map((s) => s.stop()));
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatch(/^[ab]: UNCHANGED$/);
+  });
+
+  it('ticks on its clock: nothing before the tick is due, the due tag at the tick', async () => {
+    const { db, importer } = server.app.services;
+    // Past the next run the first case left (a day after its import).
+    const clock = new ManualClock(Date.now() + 3 * 86_400_000);
+    const runs: string[] = [];
+    const scheduler = new ImportScheduler(
+      db,
+      importer,
+      new ImportRate(60),
+      {
+        schedule: { intervalMs: 86_400_000, jitter: 0, maxBackoffMs: 86_400_000 },
+        perRegistryConcurrency: 4,
+        tickMs: 60_000,
+      },
+      pino({ level: 'silent' }),
+      (status) => runs.push(status),
+      clock,
+    );
+    scheduler.start();
+    try {
+      expect(clock.pending()).toBe(1);
+      clock.advance(59_999);
+      expect(runs).toEqual([]);
+      clock.advance(1);
+      await eventually(() => runs.length === 1, 'the tick to import the due tag');
+      expect(runs).toEqual(['UNCHANGED']);
+    } finally {
+      await scheduler.stop();
+    }
+    expect(clock.pending()).toBe(0);
   });
 });
