@@ -77,7 +77,8 @@ import { StreamStatusStore } from './store/stream-status-store';
 import { AliasPropagation } from './streams/alias-propagation';
 import { Importer } from './streams/importer';
 import { ImportRate } from './streams/import-rate';
-import { ImportScheduler, type SchedulerClock } from './streams/scheduler';
+import type { Clock } from './core/clock';
+import { ImportScheduler } from './streams/scheduler';
 import { KeyedLock } from './streams/stream-lock';
 import { Tagger } from './streams/tagger';
 import { RegistryStore } from './store/registry-store';
@@ -124,7 +125,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** The composition root: every long-lived part is built here and handed down, nothing is global. */
 /** Test hooks; production passes none. `schedulerClock` drives the import scheduler's ticks. */
 export interface StartOptions {
-  schedulerClock?: SchedulerClock;
+  schedulerClock?: Clock;
 }
 
 export async function startApp(

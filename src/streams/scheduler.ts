@@ -1,3 +1,4 @@
+import { realClock, type Clock } from '../core/clock';
 import type { Logger } from 'pino';
 import { nextImportAt, type ScheduleSettings } from '../domain/schedule';
 import { parseReference } from '../oci/reference';
@@ -6,22 +7,6 @@ import { streamStoresOn } from './stream-stores';
 import type { ImportRate } from './import-rate';
 import type { ImportStatus } from '../domain/import-status';
 import type { Importer } from './importer';
-
-/**
- * Where the scheduler gets the time and its tick timer: real time in production; tests pass a
- * clock they drive (or never advance, to keep the scheduler from issuing statements).
- */
-export interface SchedulerClock {
-  now(): number;
-  setTimeout(callback: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: SchedulerClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface SchedulerSettings {
   schedule: ScheduleSettings;
@@ -61,7 +46,7 @@ export class ImportScheduler {
     private readonly settings: SchedulerSettings,
     private readonly log: Logger,
     private readonly count: (status: ImportStatus) => void,
-    private readonly clock: SchedulerClock = realClock,
+    private readonly clock: Clock = realClock,
   ) {}
 
   start(): void {

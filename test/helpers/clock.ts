@@ -1,10 +1,10 @@
-import type { SchedulerClock } from '../../src/streams/scheduler';
+import type { Clock } from '../../src/core/clock';
 
 /**
  * A clock that moves only when the test says so: `advance` moves `now` and fires the timers that
  * fall due, in due order. Never advanced, it holds whatever runs on it still.
  */
-export class ManualClock implements SchedulerClock {
+export class ManualClock implements Clock {
   private timers: { id: number; at: number; callback: () => void }[] = [];
   private nextId = 1;
 

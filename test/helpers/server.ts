@@ -6,7 +6,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import pino from 'pino';
 import { startApp, type App } from '../../src/app';
-import type { SchedulerClock } from '../../src/streams/scheduler';
+import type { Clock } from '../../src/core/clock';
 import { loadConfig } from '../../src/config';
 import { ManualClock } from './clock';
 import { testDatabaseEnv } from './postgres';
@@ -49,7 +49,7 @@ export interface TestServerOptions {
    */
   loopbackEgress?: boolean;
   /** The import scheduler's clock (default: real time); a test can drive the ticks with it. */
-  schedulerClock?: SchedulerClock;
+  schedulerClock?: Clock;
   /**
    * Holds still the background loops that issue statements on their own, so the store's
    * statement count moves only with the test's requests: the import scheduler runs on a clock
