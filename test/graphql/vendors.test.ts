@@ -11,6 +11,7 @@ import {
 } from '../generated/graphql';
 import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
+import { eventually } from '../helpers/events';
 import { seed, type Seeded } from '../helpers/seed';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
@@ -164,8 +165,7 @@ describe('vendor capabilities through GraphQL', () => {
             imageStream: { tag: { current: { image: string } | null } };
           }
         ).imageStream.tag.current;
-      for (let i = 0; i < 100 && !(await current()); i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await eventually(async () => (await current()) !== null, 'the scheduled import of v1');
       expect((await current())!.image).toBe(content.images.v1.digest);
       const remaining = async () =>
         (await server.gql(RateLimitDocument, { registry: 'dockerhub' })).data!.registry!.rateLimit!
@@ -175,8 +175,7 @@ describe('vendor capabilities through GraphQL', () => {
           .length;
       const afterFirst = await remaining();
       const headsBefore = heads();
-      for (let i = 0; i < 100 && heads() < headsBefore + 2; i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await eventually(() => heads() >= headsBefore + 2, 'two more scheduled HEADs');
       expect(heads()).toBeGreaterThanOrEqual(headsBefore + 2);
       expect(await remaining()).toBe(afterFirst);
     });

@@ -57,8 +57,9 @@ export async function eventually(
   what: string,
   timeoutMs = 15000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  // performance.now(), not Date.now(): tests that stub the wall clock still get a bounded wait.
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -8,7 +8,7 @@ import {
 } from '../generated/graphql';
 import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
-import { recordEvents } from '../helpers/events';
+import { eventually, recordEvents } from '../helpers/events';
 import { upstreamRequests } from '../helpers/metrics';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
@@ -76,9 +76,7 @@ describe('history bounds and a schedule that survives restarts', () => {
     const imported = async () =>
       (await server.gql(StreamTagDocument, { namespace: 'ns', name: 'sched', tag: 'a' })).data!
         .imageStream!.tag!.current;
-    for (let i = 0; i < 100 && !(await imported()); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(await imported()).not.toBeNull();
+    await eventually(async () => (await imported()) !== null, 'the first scheduled import');
     await server.restart();
     const before = await upstreamRequests(server.url, 'upstream');
     await new Promise((r) => setTimeout(r, 1500));
