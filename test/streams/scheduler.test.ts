@@ -9,6 +9,25 @@ import { eventually } from '../helpers/events';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 
+/** A scheduler over the test server's store and importer, ticking every minute. */
+function schedulerOn(server: TestServer, count: (status: string) => void, clock?: ManualClock) {
+  const { db, importer } = server.app.services;
+  return new ImportScheduler(
+    db,
+    importer,
+    new ImportRate(60),
+    {
+      // Longer than the tick's leap ahead: a tag one instance has imported is not due again.
+      schedule: { intervalMs: 86_400_000, jitter: 0, maxBackoffMs: 86_400_000 },
+      perRegistryConcurrency: 4,
+      tickMs: 60_000,
+    },
+    pino({ level: 'silent' }),
+    count,
+    clock,
+  );
+}
+
 describe('the import scheduler with several instances on one store', () => {
   let registry: DockerRegistry;
   let server: TestServer;
@@ -40,23 +59,9 @@ describe('the import scheduler with several instances on one store', () => {
     });
     expect(imported.data!.importImage.images[0].status).toBe('SUCCESS');
 
-    const { db, importer } = server.app.services;
     const runs: string[] = [];
-    const schedulers = ['a', 'b'].map(
-      (name) =>
-        new ImportScheduler(
-          db,
-          importer,
-          new ImportRate(60),
-          {
-            // Longer than the tick's leap ahead: a tag one instance has imported is not due again.
-            schedule: { intervalMs: 86_400_000, jitter: 0, maxBackoffMs: 86_400_000 },
-            perRegistryConcurrency: 4,
-            tickMs: 60_000,
-          },
-          pino({ level: 'silent' }),
-          (status) => runs.push(`${name}: ${status}`),
-        ),
+    const schedulers = ['a', 'b'].map((name) =>
+      schedulerOn(server, (status) => runs.push(`${name}: ${status}`)),
     );
     const inTwoHours = Date.now() + 2 * 3_600_000;
     await Promise.all(schedulers.map((s) => s.tick(inTwoHours)));
@@ -66,23 +71,10 @@ describe('the import scheduler with several instances on one store', () => {
   });
 
   it('ticks on its clock: nothing before the tick is due, the due tag at the tick', async () => {
-    const { db, importer } = server.app.services;
     // Past the next run the first case left (a day after its import).
     const clock = new ManualClock(Date.now() + 3 * 86_400_000);
     const runs: string[] = [];
-    const scheduler = new ImportScheduler(
-      db,
-      importer,
-      new ImportRate(60),
-      {
-        schedule: { intervalMs: 86_400_000, jitter: 0, maxBackoffMs: 86_400_000 },
-        perRegistryConcurrency: 4,
-        tickMs: 60_000,
-      },
-      pino({ level: 'silent' }),
-      (status) => runs.push(status),
-      clock,
-    );
+    const scheduler = schedulerOn(server, (status) => runs.push(status), clock);
     scheduler.start();
     try {
       expect(clock.pending()).toBe(1);
