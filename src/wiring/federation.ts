@@ -9,6 +9,7 @@ import { RegistryBrowser } from '../federation/browser';
 import { RegistryCatalog } from '../federation/catalog';
 import { contentCache } from '../federation/content-cache';
 import { ImageReader } from '../federation/image-reader';
+import { RegistryRegistration } from '../federation/registration';
 import type { BlobStore } from '../integrated-registry/blob-store';
 import { TokenCache } from '../oci/client/token-cache';
 import { transportDefaults } from '../oci/client/transport';
@@ -32,6 +33,8 @@ export interface FederationDeps {
 
 export interface FederationPart extends Stoppable {
   registries: RegistryCatalog;
+  /** Adding and removing registries at run time, with the rules for what may be added. */
+  registration: RegistryRegistration;
   vault: Vault;
   pullGrants: PullGrantStore;
   pulls: PullAccess;
@@ -80,6 +83,7 @@ export function startFederation(
     );
     return {
       registries,
+      registration: new RegistryRegistration(registries),
       vault,
       pullGrants,
       pulls,

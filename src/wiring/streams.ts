@@ -10,6 +10,7 @@ import type { Db } from '../store/database';
 import { ImageStreamStore } from '../store/image-stream-store';
 import { StreamStatusStore } from '../store/stream-status-store';
 import { AliasPropagation } from '../streams/alias-propagation';
+import { ImageStreams } from '../streams/image-streams';
 import { Importer } from '../streams/importer';
 import { ImportRate } from '../streams/import-rate';
 import { ImportScheduler } from '../streams/scheduler';
@@ -31,6 +32,8 @@ export type ImportTrigger = 'api' | 'schedule' | 'webhook';
 
 export interface StreamsPart extends Stoppable {
   imageStreams: ImageStreamStore;
+  /** Creating image streams, by their rules. */
+  streams: ImageStreams;
   streamStatus: StreamStatusStore;
   /** Checks what image-stream tags may name. */
   sources: SourceAccess;
@@ -96,6 +99,7 @@ export function startStreams(config: Config, deps: StreamsDeps, log: Logger): Pr
     teardown.add('import scheduler', () => scheduler.stop());
     return {
       imageStreams: new ImageStreamStore(db),
+      streams: new ImageStreams(db, sources, imports.maxTagsPerStream),
       streamStatus: new StreamStatusStore(db),
       sources,
       lock,
