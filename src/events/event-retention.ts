@@ -6,6 +6,7 @@ const EVERY_MS = 3_600_000;
 /** Prunes the event log to its retention at start and then every hour. */
 export class EventRetention {
   private timer: NodeJS.Timeout | null = null;
+  private pruning: Promise<void> | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -14,13 +15,20 @@ export class EventRetention {
   ) {}
 
   start(): void {
-    void this.prune();
-    this.timer = setInterval(() => void this.prune(), Math.min(EVERY_MS, this.retentionMs));
+    this.pruneNow();
+    this.timer = setInterval(() => this.pruneNow(), Math.min(EVERY_MS, this.retentionMs));
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a pruning in progress, so the store can close after it. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.pruning;
+  }
+
+  private pruneNow(): void {
+    this.pruning ??= this.prune().finally(() => (this.pruning = null));
   }
 
   private async prune(): Promise<void> {

@@ -67,7 +67,14 @@ export class RedisEventBus implements EventBus {
 
   /** Resolves once both connections are up and subscribed; rejects if Redis cannot be reached. */
   async connect(): Promise<void> {
-    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    // Both settle before a failure is reported: a client still retrying would keep its backoff
+    // timer after close.
+    const connecting = await Promise.allSettled([
+      this.publisher.connect(),
+      this.subscriber.connect(),
+    ]);
+    const failed = connecting.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     await this.subscriber.subscribe(REDIS_EVENT_CHANNEL, (message) => this.onMessage(message));
     this.connected = true;
     this.log.info({ channel: REDIS_EVENT_CHANNEL }, 'event bus connected to redis');

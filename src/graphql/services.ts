@@ -1,7 +1,6 @@
 import type { Identities } from '../auth/identities';
 import type { PullAccess } from '../auth/pull-access';
 import type { PullGrantStore } from '../store/pull-grant-store';
-import type { SourceAccess } from '../streams/source-access';
 import type { EgressPolicy } from '../egress/egress-policy';
 import type { EventFeed } from '../events/event-feed';
 import type { EventLog } from '../events/event-log';
@@ -10,20 +9,20 @@ import type { ReceiverStore } from '../events/webhooks/receiver-store';
 import type { Db } from '../store/database';
 import type { ImageStreamStore } from '../store/image-stream-store';
 import type { StreamStatusStore } from '../store/stream-status-store';
+import type { ImageStreams } from '../streams/image-streams';
 import type { Importer } from '../streams/importer';
 import type { Tagger } from '../streams/tagger';
 import type { Vault } from '../auth/vault';
 import type { GcResult } from '../integrated-registry/gc';
 import type { RegistryBrowser } from '../federation/browser';
 import type { RegistryCatalog } from '../federation/catalog';
+import type { RegistryRegistration } from '../federation/registration';
 import type { QueryLimits } from './query-limits';
 
 /** The configured limits the resolvers apply. */
 export interface GraphqlLimits extends QueryLimits {
   /** Image-stream tags and history entries one operation may return. */
   maxItems: number;
-  /** Spec tags one image stream may hold. */
-  maxTagsPerStream: number;
   /** How old an unreferenced blob must be before garbage collection removes it. */
   gcGraceSeconds: number;
   /** The largest request body, over HTTP and as one WebSocket message. */
@@ -41,10 +40,10 @@ export interface Services {
   /** The one rule for reading images across namespaces. */
   pulls: PullAccess;
   pullGrants: PullGrantStore;
-  /** Checks what image-stream tags may name. */
-  sources: SourceAccess;
   db: Db;
   imageStreams: ImageStreamStore;
+  /** Creating image streams, by their rules. */
+  streams: ImageStreams;
   streamStatus: StreamStatusStore;
   importer: Importer;
   tagger: Tagger;
@@ -52,6 +51,8 @@ export interface Services {
   /** Garbage collection of the integrated registry's blobs. */
   collectGarbage: (graceMs: number) => Promise<GcResult>;
   registries: RegistryCatalog;
+  /** Adding and removing registries at run time, by their rules. */
+  registration: RegistryRegistration;
   vault: Vault;
   browser: RegistryBrowser;
   /** Base URL of this server, as pull specs of the integrated registry name it. */

@@ -1,3 +1,4 @@
+import { pullSpecOf } from '../domain/pull-spec';
 import type {
   ImageStream as StoredStream,
   SpecTag,
@@ -25,23 +26,6 @@ const toCondition = (condition: StoredCondition): TagCondition => ({
   ...condition,
   lastTransitionTime: new Date(condition.lastTransitionTime),
 });
-
-/**
- * Where clients pull the tag's image: the source registry (SOURCE), regql's integrated registry
- * (LOCAL), or for a reference tag its `from` itself.
- */
-function pullSpecOf(
-  stream: Pick<StoredStream, 'namespace' | 'name'>,
-  tag: SpecTag,
-  current: StoredEvent | null,
-  publicHost: string,
-): string | null {
-  if (tag.reference && tag.from?.kind === 'DOCKER_IMAGE') return tag.from.name;
-  if (!current) return null;
-  return tag.referencePolicy === 'LOCAL'
-    ? `${publicHost}/${stream.namespace}/${stream.name}@${current.image}`
-    : current.dockerImageReference;
-}
 
 export function toImageStreamTag(
   stream: Pick<StoredStream, 'id' | 'namespace' | 'name'>,

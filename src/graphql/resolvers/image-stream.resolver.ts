@@ -1,10 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { invalidInput, notFound } from '../../core/errors';
-import { assertDnsLabel } from '../../domain/names';
-import { formatPlatform, parsePlatform } from '../../domain/platform';
-import { buildSpecTags } from '../../domain/spec-tag';
-import { assertTagRoom } from '../../domain/tag-limit';
-import { inTransaction } from '../../streams/stream-stores';
+import { notFound } from '../../core/errors';
 import { connectionComplexity, decodeCursor, pageSize, toConnection } from '../connection';
 import type { Context } from '../context';
 import { requireRole } from '../guards';
@@ -65,24 +60,7 @@ export class ImageStreamResolver {
     @Ctx() ctx: Context,
   ): Promise<ImageStream> {
     requireRole(ctx, input.namespace, 'EDITOR');
-    assertDnsLabel('name', input.name);
-    assertTagRoom(
-      `${input.namespace}/${input.name}`,
-      0,
-      input.tags.length,
-      ctx.services.limits.maxTagsPerStream,
-    );
-    const tags = buildSpecTags(input.tags, input.namespace);
-    await ctx.services.sources.requireAll(
-      input.namespace,
-      tags.map((t) => t.from),
-    );
-    const platform = input.platform ? formatPlatform(parsePlatform(input.platform)) : null;
-    const created = await inTransaction(ctx.services.db, (trx) =>
-      trx.imageStreams.create(input.namespace, input.name, tags, platform),
-    );
-    if (!created)
-      throw invalidInput(`image stream ${input.namespace}/${input.name} exists already`);
+    const created = await ctx.services.streams.create(input);
     return toImageStream(created);
   }
 

@@ -11,8 +11,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { invalidInput, notFound, RegqlError } from '../../core/errors';
-import { dnsLabelProblem } from '../../domain/names';
+import { RegqlError } from '../../core/errors';
 import type { RegistryEntry } from '../../federation/catalog';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
@@ -30,23 +29,6 @@ export const toRegistry = (entry: RegistryEntry): Registry => ({
   apiUrl: entry.apiUrl ?? null,
   entry,
 });
-
-function checkUrl(field: string, url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalidInput(`${field} "${url}" is not a URL`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw invalidInput(`${field} must be http:// or https://`);
-  }
-  if (parsed.username || parsed.password) {
-    throw invalidInput(`${field} must not carry credentials: add a credential instead`);
-  }
-  if (parsed.search || parsed.hash)
-    throw invalidInput(`${field} must not have a query or fragment`);
-}
 
 @ArgsType()
 class RepositoriesArgs {
@@ -83,33 +65,14 @@ export class RegistryResolver {
   @Mutation(() => Registry)
   async addRegistry(@Arg('input') input: AddRegistryInput, @Ctx() ctx: Context): Promise<Registry> {
     requireClusterAdmin(ctx);
-    const problem = dnsLabelProblem(input.name);
-    if (problem) throw invalidInput(`name "${input.name}" is not a valid DNS label: it ${problem}`);
-    if (input.kind === RegistryKind.INTEGRATED) {
-      throw invalidInput('there is only one integrated registry');
-    }
-    checkUrl('url', input.url);
-    if (input.apiUrl) checkUrl('apiUrl', input.apiUrl);
-    const added = await ctx.services.registries.add({
-      name: input.name,
-      kind: input.kind,
-      url: input.url.replace(/\/+$/, ''),
-      insecure: input.insecure,
-      ...(input.apiUrl && { apiUrl: input.apiUrl.replace(/\/+$/, '') }),
-    });
-    if (!added) throw invalidInput(`a registry named "${input.name}" exists already`);
+    const added = await ctx.services.registration.add(input);
     return toRegistry(added);
   }
 
   @Mutation(() => Boolean)
   async removeRegistry(@Arg('name') name: string, @Ctx() ctx: Context): Promise<boolean> {
     requireClusterAdmin(ctx);
-    if (ctx.services.registries.isConfigured(name)) {
-      throw invalidInput(`registry "${name}" comes from the configuration; remove it there`);
-    }
-    if (!(await ctx.services.registries.remove(name))) {
-      throw notFound(`no registry named "${name}"`);
-    }
+    await ctx.services.registration.remove(name);
     return true;
   }
 
