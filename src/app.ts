@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AdminBootstrap } from './auth/identities';
 import type { Config } from './config';
+import type { Clock } from './core/clock';
 import { createLogger } from './core/logger';
 import type { Services } from './graphql/services';
 import { Metrics } from './server/metrics';
@@ -13,7 +14,6 @@ import { startListener } from './wiring/listener';
 import { startStore } from './wiring/store';
 import { startStreams } from './wiring/streams';
 import { Teardown, type Stoppable } from './wiring/teardown';
-import type { Clock } from './core/clock';
 
 export interface App {
   url: string;
