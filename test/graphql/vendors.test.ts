@@ -14,9 +14,9 @@ import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-regi
 import { seed, type Seeded } from '../helpers/seed';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
-import { startDockerHubStandIn, type DockerHubStandIn } from '../helpers/vendors/docker-hub';
+import { startDockerHubStandIn, type DockerHubStandIn } from '../../plugins/dockerhub/stand-in';
 import { startFaultyRegistry, type FaultyRegistry } from '../helpers/vendors/faulty-registry';
-import { startQuayStandIn, type QuayStandIn } from '../helpers/vendors/quay';
+import { startQuayStandIn, type QuayStandIn } from '../../plugins/quay/stand-in';
 
 /** regql pointed at the vendors' stand-ins the way a user points it at the real services. */
 describe('vendor capabilities through GraphQL', () => {

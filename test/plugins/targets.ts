@@ -9,10 +9,10 @@ import { transportDefaults } from '../../src/oci/client/transport';
 import { startDockerRegistry } from '../helpers/docker-registry';
 import { seed, TAGS } from '../helpers/seed';
 import type { SyntheticImage } from '../helpers/synthetic-images';
-import type { RecordedRequest } from '../helpers/vendors/common';
-import { startDockerHubStandIn } from '../helpers/vendors/docker-hub';
-import { startQuayStandIn } from '../helpers/vendors/quay';
-import { startRedHatStandIn } from '../helpers/vendors/redhat';
+import type { RecordedRequest } from '../../plugins/stand-in-common';
+import { startDockerHubStandIn } from '../../plugins/dockerhub/stand-in';
+import { startQuayStandIn } from '../../plugins/quay/stand-in';
+import { startRedHatStandIn } from '../../plugins/redhat/stand-in';
 
 /** What every plugin is checked against: the same content, reached the vendor's way. */
 export interface Fixture {

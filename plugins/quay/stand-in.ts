@@ -6,7 +6,6 @@
  */
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { DockerRegistry } from '../docker-registry';
 import {
   ALL_ACTIONS,
   KeyedLock,
@@ -40,10 +39,11 @@ import {
   type RecordedRequest,
   type RegistryRoute,
   type Scope,
-} from './common';
+  type BackingRegistry,
+} from '../stand-in-common';
 
 export interface QuayStandInOptions {
-  backing: DockerRegistry;
+  backing: BackingRegistry;
   /** robot `org+name` -> robot token (Basic credentials on /v2/auth) */
   robots?: Record<string, string>;
   /** OAuth application tokens (Bearer on /api/v1) */

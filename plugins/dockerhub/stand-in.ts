@@ -4,7 +4,6 @@
  */
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { DockerRegistry } from '../docker-registry';
 import {
   ALL_ACTIONS,
   TokenStore,
@@ -40,10 +39,11 @@ import {
   type RecordedRequest,
   type RegistryRoute,
   type Scope,
-} from './common';
+  type BackingRegistry,
+} from '../stand-in-common';
 
 export interface DockerHubStandInOptions {
-  backing: DockerRegistry;
+  backing: BackingRegistry;
   /** username -> password, for the token service and the Hub API */
   users?: Record<string, string>;
   /** `namespace/name` repositories anonymous callers may not pull or see */

@@ -4,7 +4,6 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DockerRegistry } from '../docker-registry';
 import {
   TokenStore,
   actionFor,
@@ -23,10 +22,11 @@ import {
   sendJson,
   serveTagList,
   type RecordedRequest,
-} from './common';
+  type BackingRegistry,
+} from '../stand-in-common';
 
 export interface RedHatStandInOptions {
-  backing: DockerRegistry;
+  backing: BackingRegistry;
   /** registry service accounts: `12345678|name` -> token */
   serviceAccounts?: Record<string, string>;
   /** Customer Portal username -> password */
