@@ -1,6 +1,6 @@
 import { distributionPlugin } from '../../plugins/distribution';
 import { dockerHubPlugin } from '../../plugins/dockerhub';
-import type { RegistryAdapter, RegistryPlugin } from '../../plugins/plugin';
+import type { ReaderPlugin, RegistryAdapter } from '../../plugins/plugin';
 import { quayPlugin } from '../../plugins/quay';
 import { redHatPlugin } from '../../plugins/redhat';
 import type { RegistryCredential } from '../../src/oci/client/credential';
@@ -50,13 +50,8 @@ const deps = () => ({
   transport: { ...transportDefaults, timeoutMs: 5000, retryBaseMs: 10 },
 });
 
-function create(
-  plugin: RegistryPlugin,
-  name: string,
-  url: string,
-  apiUrl?: string,
-): RegistryAdapter {
-  return plugin.create(
+function create(plugin: ReaderPlugin, name: string, url: string, apiUrl?: string): RegistryAdapter {
+  return plugin.registry.create(
     { name, kind: plugin.kind, url, insecure: false, ...(apiUrl && { apiUrl }) },
     deps(),
   );

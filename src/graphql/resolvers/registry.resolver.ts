@@ -26,7 +26,6 @@ import { assertRepositoryName } from './repository-name';
 
 export const toRegistry = (entry: RegistryEntry): Registry => ({
   ...entry,
-  kind: entry.kind as RegistryKind,
   apiUrl: entry.apiUrl ?? null,
   entry,
 });
