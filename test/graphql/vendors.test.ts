@@ -2,6 +2,7 @@ import {
   AddCredentialDocument,
   ImageByPullSpecDocument,
   RateLimitDocument,
+  RegistryCapabilitiesDocument,
   RemoteTagDocument,
   RemoteTagsDocument,
   RepositoriesDocument,
@@ -283,6 +284,20 @@ describe('vendor capabilities through GraphQL', () => {
           },
           { name: 'zlib', version: '1.2', vulnerabilities: [] },
         ],
+      });
+    });
+
+    it('lists what each registry supports, as its plugin declares', async () => {
+      const res = await server.gql(RegistryCapabilitiesDocument, {});
+      const byName = Object.fromEntries(
+        (res.data?.registries ?? []).map((r) => [r.name, [r.kind, [...r.capabilities].sort()]]),
+      );
+      expect(byName).toMatchObject({
+        integrated: ['INTEGRATED', []],
+        faulty: ['DISTRIBUTION', []],
+        dockerhub: ['DOCKER_HUB', ['RATE_LIMIT']],
+        quay: ['QUAY', ['RESTORE_TAG', 'TAG_HISTORY', 'VULNERABILITY_SCAN']],
+        redhat: ['REDHAT', []],
       });
     });
 
