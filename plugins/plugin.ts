@@ -3,6 +3,7 @@ import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/re
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
 import type { RegistryContentStore } from '../src/store/registry-content-store';
+import type { BackingRegistry } from './stand-in-common';
 import type { ExternalPush } from './webhook-parsing/external-push';
 
 export interface RegistrySettings {
@@ -183,6 +184,43 @@ export interface RegistryReader {
   /** regql provides the one registry of this kind itself: neither configured nor added. */
   builtIn?: true;
   create(settings: RegistrySettings, deps: PluginDeps): RegistryAdapter;
+  /**
+   * The loopback stand-in the contract suite reads this kind through, loaded only when asked
+   * (`require('./stand-in')` inside the function); absent where the tests run the real
+   * server (distribution: docker-registry; integrated: regql).
+   */
+  standIn?: () => StandIn;
+}
+
+/**
+ * A loopback server that speaks the vendor's wire format in front of a plain registry, for the
+ * tests. The backing registry holds the contract content: team/app (tags v1 to v5), team/multi
+ * (an image index) and team/private, which only the credential may read.
+ */
+export interface StandIn {
+  /** The scheme `ping` names. */
+  authScheme: 'Bearer' | 'Basic';
+  /** A repository of the content anyone may read, where the vendor has public repositories. */
+  publicRepository: string | null;
+  /** Whether tag listings carry each tag's digest. */
+  listsDigests: boolean;
+  start(backing: BackingRegistry): Promise<RunningStandIn>;
+}
+
+export interface RunningStandIn {
+  /** The adapter's settings: where the stand-in listens. */
+  url: string;
+  apiUrl?: string;
+  credential: RegistryCredential;
+  /** The credential's user with a wrong secret, and an id of its own (tokens are cached by id). */
+  wrongCredential: RegistryCredential;
+  /** What writes through the vendor's API (restoring a tag) take, where that is another credential. */
+  writeCredential: RegistryCredential;
+  /** The `query` that lists the content's repositories (Docker Hub and Quay list per namespace). */
+  repositoriesQuery: string | null;
+  /** How many requests reached the vendor's token service so far. */
+  tokenRequests(): number;
+  close(): Promise<void>;
 }
 
 /** How a plugin reads the push notifications (webhooks) its vendor sends. */

@@ -39,6 +39,9 @@ export const dockerHubPlugin = registryPlugin({
         rateLimit: () => rateLimit,
       };
     },
+    // Loaded on demand, so that regql itself never loads test code.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    standIn: () => (require('./stand-in') as typeof import('./stand-in')).standIn,
   },
   webhook: {
     slug: 'docker-hub',

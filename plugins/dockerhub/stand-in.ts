@@ -4,6 +4,7 @@
  */
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { StandIn } from '../plugin';
 import {
   ALL_ACTIONS,
   TokenStore,
@@ -573,3 +574,29 @@ export async function startDockerHubStandIn(
     },
   };
 }
+
+/** The contract suite's Docker Hub: registry, token service and Hub API, team/private for alice only. */
+export const standIn: StandIn = {
+  authScheme: 'Bearer',
+  publicRepository: 'team/app',
+  listsDigests: true,
+  start: async (backing) => {
+    const hub = await startDockerHubStandIn({
+      backing,
+      users: { alice: 'dckr_pat_secret' },
+      privateRepositories: ['team/private'],
+    });
+    const alice = { username: 'alice', kind: 'DOCKER_HUB_TOKEN' };
+    const credential = { ...alice, id: 'cred-hub-alice', secret: 'dckr_pat_secret' };
+    return {
+      url: hub.registryUrl,
+      apiUrl: hub.hubUrl,
+      credential,
+      wrongCredential: { ...alice, id: 'cred-hub-alice-wrong', secret: 'wrong' },
+      writeCredential: credential,
+      repositoriesQuery: 'team/',
+      tokenRequests: () => hub.requests.filter((r) => r.service === 'auth').length,
+      close: () => hub.close(),
+    };
+  },
+};

@@ -6,6 +6,7 @@
  */
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { StandIn } from '../plugin';
 import {
   ALL_ACTIONS,
   KeyedLock,
@@ -608,3 +609,33 @@ export async function startQuayStandIn(options: QuayStandInOptions): Promise<Qua
     close: () => listener.close(),
   };
 }
+
+/** The contract suite's Quay: team/private for the robot only, the REST API with an OAuth token. */
+export const standIn: StandIn = {
+  authScheme: 'Bearer',
+  publicRepository: 'team/app',
+  listsDigests: false,
+  start: async (backing) => {
+    const quay = await startQuayStandIn({
+      backing,
+      robots: { 'team+ci': 'ROBOTTOKEN' },
+      oauthTokens: ['quay-oauth-token'],
+      privateRepositories: ['team/private'],
+    });
+    const robot = { username: 'team+ci', kind: 'QUAY_ROBOT' };
+    return {
+      url: quay.url,
+      credential: { ...robot, id: 'cred-quay-robot', secret: 'ROBOTTOKEN' },
+      wrongCredential: { ...robot, id: 'cred-quay-robot-wrong', secret: 'WRONG' },
+      writeCredential: {
+        id: 'cred-quay-oauth',
+        username: null,
+        secret: 'quay-oauth-token',
+        kind: 'TOKEN',
+      },
+      repositoriesQuery: 'team',
+      tokenRequests: () => quay.requests.filter((r) => r.path.startsWith('/v2/auth')).length,
+      close: () => quay.close(),
+    };
+  },
+};
