@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { startDockerRegistry, type DockerRegistry } from '../test/helpers/docker-registry';
 import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
-import { mapLimited } from '../src/streams/map-limited';
+import { mapLimited } from '../src/core/map-limited';
 
 export { mapLimited };
 

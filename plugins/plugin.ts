@@ -1,8 +1,10 @@
-import type { RegistryCredential } from '../src/oci/client/credential';
+import type { CredentialKind, RegistryCredential } from '../src/oci/client/credential';
 import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
 import type { RegistryContentStore } from '../src/store/registry-content-store';
+import type { BackingRegistry } from './stand-in-common';
+import type { ExternalPush } from './webhook-parsing/external-push';
 
 export interface RegistrySettings {
   name: string;
@@ -143,11 +145,112 @@ export interface RegistryAdapter {
   close(): Promise<void>;
 }
 
-export interface RegistryPlugin {
-  kind: string;
+/** The optional members of `RegistryAdapter`: what a registry may offer beyond the basics. */
+type OptionalMember = {
+  [K in keyof RegistryAdapter]-?: undefined extends RegistryAdapter[K] ? K : never;
+}[keyof RegistryAdapter];
+
+/**
+ * What a registry may support beyond the operations every registry has, each one optional member
+ * of `RegistryAdapter`. A plugin declares the ones its adapters have (the contract suite checks
+ * that the declaration and the adapter agree); `Registry.capabilities` shows them, and resolvers
+ * answer NOT_SUPPORTED (or null) for the rest.
+ */
+export const capabilityMembers = {
+  RATE_LIMIT: 'rateLimit',
+  TAG_HISTORY: 'tagHistory',
+  RESTORE_TAG: 'restoreTag',
+  VULNERABILITY_SCAN: 'vulnerabilities',
+} as const satisfies Record<string, OptionalMember>;
+
+export type RegistryCapability = keyof typeof capabilityMembers;
+export const registryCapabilities = Object.keys(capabilityMembers) as RegistryCapability[];
+
+/** How a plugin reads registries of its kind. */
+export interface RegistryReader {
   /** The public service this kind stands for, preconfigured under `name` unless configured otherwise. */
   preset?: { name: string; url: string; apiUrl?: string };
-  /** Whether pull specs naming this host belong to this kind when no configured registry claims them. */
-  matches(host: string): boolean;
+  /** Hosts of the vendor's service: a pull spec naming one goes to this kind when no registry claims it. */
+  hosts: readonly string[];
+  /**
+   * Names every registry of this kind answers to in pull specs besides its URL's host (Docker
+   * Hub's: `nginx` means docker.io whatever URL the registry is reached at).
+   */
+  aliases?: readonly string[];
+  /** The kinds of credential its registries take. */
+  credentialKinds: readonly CredentialKind[];
+  /** What its adapters offer beyond the operations every registry has. */
+  capabilities: readonly RegistryCapability[];
+  /** regql provides the one registry of this kind itself: neither configured nor added. */
+  builtIn?: true;
   create(settings: RegistrySettings, deps: PluginDeps): RegistryAdapter;
+  /**
+   * The loopback stand-in the contract suite reads this kind through, loaded only when asked
+   * (`require('./stand-in')` inside the function); absent where the tests run the real
+   * server (distribution: docker-registry; integrated: regql).
+   */
+  standIn?: () => StandIn;
 }
+
+/**
+ * A loopback server that speaks the vendor's wire format in front of a plain registry, for the
+ * tests. The backing registry holds the contract content: team/app (tags v1 to v5), team/multi
+ * (an image index) and team/private, which only the credential may read.
+ */
+export interface StandIn {
+  /** The scheme `ping` names. */
+  authScheme: 'Bearer' | 'Basic';
+  /** A repository of the content anyone may read, where the vendor has public repositories. */
+  publicRepository: string | null;
+  /** Whether tag listings carry each tag's digest. */
+  listsDigests: boolean;
+  start(backing: BackingRegistry): Promise<RunningStandIn>;
+}
+
+export interface RunningStandIn {
+  /** The adapter's settings: where the stand-in listens. */
+  url: string;
+  apiUrl?: string;
+  credential: RegistryCredential;
+  /** The credential's user with a wrong secret, and an id of its own (tokens are cached by id). */
+  wrongCredential: RegistryCredential;
+  /** What writes through the vendor's API (restoring a tag) take, where that is another credential. */
+  writeCredential: RegistryCredential;
+  /** The `query` that lists the content's repositories (Docker Hub and Quay list per namespace). */
+  repositoriesQuery: string | null;
+  /** How many requests reached the vendor's token service so far. */
+  tokenRequests(): number;
+  close(): Promise<void>;
+}
+
+/** How a plugin reads the push notifications (webhooks) its vendor sends. */
+export interface WebhookParser {
+  /** The kind's segment of the receiver URL, `/webhooks/<slug>/<receiver id>`. */
+  slug: string;
+  /** What the vendor's deliveries are called in messages, e.g. "Quay webhook". */
+  senderName: string;
+  /** The Content-Types its deliveries come with. */
+  mediaTypes: readonly string[];
+  /** The pushes a JSON payload reports; throws WebhookPayloadError for anything malformed. */
+  parse(body: unknown): ExternalPush[];
+}
+
+/**
+ * One vendor, its single home: the kind's name, how it reads registries of the kind (absent for a
+ * webhook-only plugin), and how it parses the vendor's webhooks (absent when there are none).
+ * Its loopback stand-in for the tests sits next to it as `stand-in.ts`.
+ */
+export interface RegistryPlugin {
+  /** Upper case: the value of `RegistryKind` and `WebhookKind` and of `kind` in the configuration. */
+  kind: string;
+  registry?: RegistryReader;
+  webhook?: WebhookParser;
+}
+
+/** A plugin, its `kind` kept as a literal type so that the kinds of the list are a union. */
+export const registryPlugin = <const P extends RegistryPlugin>(plugin: P): P => plugin;
+
+/** A plugin that reads registries. */
+export type ReaderPlugin = RegistryPlugin & { registry: RegistryReader };
+/** A plugin that parses webhooks. */
+export type WebhookPlugin = RegistryPlugin & { webhook: WebhookParser };

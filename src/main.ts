@@ -125,8 +125,8 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig({ file: values.config });
   if (command === 'serve') return serve(config);
   if (command === 'token' && sub === 'create') {
-    const role = values.role?.toUpperCase() as Role;
-    if (!values.namespace || !roles.includes(role))
+    const role = roles.find((r) => r === values.role?.toUpperCase());
+    if (!values.namespace || !role)
       throw new ConfigError(`token create needs --namespace and --role\n${usage}`);
     return createToken(
       config,

@@ -1,13 +1,17 @@
 import { invalidInput } from '../core/errors';
-import type { RegistryCredential } from '../oci/client/credential';
+import { oneOf } from '../core/one-of';
+import {
+  credentialKinds,
+  type CredentialKind,
+  type RegistryCredential,
+} from '../oci/client/credential';
 import { canonicalRegistry, isRepositoryComponent } from '../oci/reference';
 import type { CredentialStore, StoredCredential } from '../store/credential-store';
 import { parseDockerConfig } from './docker-config';
 import type { SecretBox } from './secret-box';
 import { newId } from './token-secret';
 
-export type CredentialKind =
-  'BASIC' | 'TOKEN' | 'REDHAT_SERVICE_ACCOUNT' | 'QUAY_ROBOT' | 'DOCKER_HUB_TOKEN';
+export type { CredentialKind };
 
 /** What the API shows of a credential: everything but the secret. */
 export interface CredentialView {
@@ -63,7 +67,7 @@ const view = (row: StoredCredential): CredentialView => ({
   namespace: row.namespace,
   registryHost: row.registry_host,
   username: row.username,
-  kind: row.kind as CredentialKind,
+  kind: oneOf(credentialKinds, row.kind, 'credential kind'),
   createdAt: row.created_at,
 });
 

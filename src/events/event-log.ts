@@ -1,10 +1,11 @@
 import { sql, type Selectable } from 'kysely';
+import { oneOf } from '../core/one-of';
 import type { Db, EventTable } from '../store/database';
 import {
   eventSubject,
+  eventTypes,
   type EventDraft,
   type EventFilter,
-  type EventType,
   type RegistryEvent,
 } from './registry-event';
 
@@ -20,7 +21,7 @@ export interface LogQuery {
 function eventFromRow(row: Selectable<EventTable>): RegistryEvent {
   return {
     id: String(row.id),
-    type: row.type as EventType,
+    type: oneOf(eventTypes, row.type, 'event type'),
     occurredAt: row.occurred_at,
     namespace: row.namespace,
     stream: row.stream,

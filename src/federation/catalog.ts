@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { PluginRegistry } from '../../plugins';
-import type { PluginDeps, RegistryAdapter, RegistrySettings } from '../../plugins/plugin';
+import type {
+  PluginDeps,
+  RegistryAdapter,
+  RegistryCapability,
+  RegistrySettings,
+} from '../../plugins/plugin';
 import { INTEGRATED_KIND } from '../../plugins/integrated';
 import { ConfigError } from '../core/errors';
 import type { EgressPolicy, Reach } from '../egress/egress-policy';
-import { canonicalRegistry, DOCKER_HUB } from '../oci/reference';
+import { canonicalRegistry } from '../oci/reference';
 import type { RegistryStore, StoredRegistry } from '../store/registry-store';
 
 export interface RegistryEntry extends StoredRegistry {
@@ -26,20 +31,6 @@ export const INTEGRATED = 'integrated';
  * each with a connection pool, are kept for the most recently used hosts only.
  */
 const MAX_AD_HOC_ADAPTERS = 32;
-
-function hostsOf(registry: StoredRegistry): string[] {
-  const host = new URL(registry.url).host;
-  const aliases =
-    registry.kind === 'DOCKER_HUB' ? [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io'] : [];
-  return [...new Set([...aliases, host])];
-}
-
-const entry = (registry: StoredRegistry, configured: boolean, reach: Reach): RegistryEntry => ({
-  ...registry,
-  hosts: hostsOf(registry),
-  configured,
-  reach,
-});
 
 const AD_HOC_PREFIX = 'host:';
 const isAdHoc = (registry: Pick<RegistryEntry, 'name'>) => registry.name.startsWith(AD_HOC_PREFIX);
@@ -98,8 +89,11 @@ export class RegistryCatalog {
     });
     const presets = plugins
       .presets()
-      .filter((p) => !configured.some((r) => r.name === p.preset?.name))
-      .map((p) => ({ ...p.preset!, kind: p.kind, insecure: false }));
+      .flatMap(({ kind, registry: { preset } }) =>
+        preset && !configured.some((r) => r.name === preset.name)
+          ? [{ ...preset, kind, insecure: false }]
+          : [],
+      );
     const integrated = {
       name: INTEGRATED,
       kind: INTEGRATED_KIND,
@@ -107,15 +101,22 @@ export class RegistryCatalog {
       insecure: publicUrl.startsWith('http:'),
     };
     // The integrated registry is read in-process, never over the network.
-    const integratedEntry = entry(integrated, true, 'any');
+    const integratedEntry = this.entry(integrated, true, 'any');
     integratedEntry.hosts = [
       ...new Set([...integratedEntry.hosts, ...localUrls.map((u) => new URL(u).host)]),
     ];
     this.fixed = [
       integratedEntry,
-      ...presets.map((r) => entry(r, true, 'public')),
-      ...configured.map((r) => entry(r, true, 'any')),
+      ...presets.map((r) => this.entry(r, true, 'public')),
+      ...configured.map((r) => this.entry(r, true, 'any')),
     ];
+  }
+
+  /** A registry with the host names pull specs use for it: its URL's, and its kind's aliases. */
+  private entry(registry: StoredRegistry, configured: boolean, reach: Reach): RegistryEntry {
+    const host = new URL(registry.url).host;
+    const hosts = [...new Set([...this.plugins.aliases(registry.kind), host])];
+    return { ...registry, hosts, configured, reach };
   }
 
   async list(): Promise<RegistryEntry[]> {
@@ -128,7 +129,7 @@ export class RegistryCatalog {
   }
 
   private async added(): Promise<RegistryEntry[]> {
-    return (await this.store.list()).map((r) => entry(r, false, 'admin'));
+    return (await this.store.list()).map((r) => this.entry(r, false, 'admin'));
   }
 
   get(name: string): Promise<RegistryEntry | undefined> {
@@ -146,7 +147,7 @@ export class RegistryCatalog {
     }
     if (this.isConfigured(registry.name)) return null;
     if (!(await this.store.insert(registry))) return null;
-    return entry(registry, false, 'admin');
+    return this.entry(registry, false, 'admin');
   }
 
   async remove(name: string): Promise<boolean> {
@@ -175,7 +176,7 @@ export class RegistryCatalog {
         ...(this.cas.has(registry.name) && { ca: this.cas.get(registry.name) }),
       };
       const guard = this.egress.guard(reach);
-      adapter = this.plugins.kind(registry.kind).create(settings, {
+      adapter = this.plugins.kind(registry.kind).registry.create(settings, {
         ...this.deps,
         transport: { ...this.deps.transport, ...(guard && { guard }) },
       });
@@ -211,7 +212,7 @@ export class RegistryCatalog {
     const known = await this.find((r) => r.hosts.includes(canonical) || r.hosts.includes(host));
     if (known) return known;
     const plugin = this.plugins.forHost(canonical);
-    return entry(
+    return this.entry(
       {
         name: `${AD_HOC_PREFIX}${canonical}`,
         kind: plugin.kind,
@@ -221,6 +222,15 @@ export class RegistryCatalog {
       false,
       'public',
     );
+  }
+
+  /** What the registry offers beyond the basics, as the plugin of its kind declares. */
+  capabilities(registry: Pick<RegistryEntry, 'kind'>): readonly RegistryCapability[] {
+    return this.plugins.kind(registry.kind).registry.capabilities;
+  }
+
+  supports(registry: Pick<RegistryEntry, 'kind'>, capability: RegistryCapability): boolean {
+    return this.capabilities(registry).includes(capability);
   }
 
   async close(): Promise<void> {

@@ -1,35 +1,39 @@
 import { registerEnumType } from 'type-graphql';
+import { builtInPlugins, kindsWith } from '../../plugins';
+import { registryCapabilities, type RegistryPlugin } from '../../plugins/plugin';
+import { eventTypes } from '../events/registry-event';
+import { credentialKinds } from '../oci/client/credential';
+import { roles } from '../store/identity-records';
+import { tagSourceKinds } from '../store/image-stream-records';
 
-export enum RegistryKind {
-  INTEGRATED = 'INTEGRATED',
-  DISTRIBUTION = 'DISTRIBUTION',
-  DOCKER_HUB = 'DOCKER_HUB',
-  QUAY = 'QUAY',
-  REDHAT = 'REDHAT',
+type EnumOf<V extends string> = { readonly [K in V]: K };
+/** The type of an enum object's values. */
+type ValueOf<E> = E[keyof E];
+
+/** An enum object (`{ VIEWER: 'VIEWER', … }`) for type-graphql from a lower layer's value list. */
+export function enumOf<const V extends string>(values: readonly V[]): EnumOf<V> {
+  return Object.fromEntries(values.map((value) => [value, value])) as EnumOf<V>;
 }
-export enum Role {
-  VIEWER = 'VIEWER',
-  EDITOR = 'EDITOR',
-  ADMIN = 'ADMIN',
-}
-export enum EventType {
-  IMAGE_PUSHED = 'IMAGE_PUSHED',
-  IMAGE_IMPORTED = 'IMAGE_IMPORTED',
-  TAG_UPDATED = 'TAG_UPDATED',
-  IMPORT_FAILED = 'IMPORT_FAILED',
-  EXTERNAL_PUSH = 'EXTERNAL_PUSH',
-}
-export enum WebhookKind {
-  DISTRIBUTION = 'DISTRIBUTION',
-  QUAY = 'QUAY',
-  DOCKER_HUB = 'DOCKER_HUB',
-  HARBOR = 'HARBOR',
-}
-export enum TagSourceKind {
-  DOCKER_IMAGE = 'DOCKER_IMAGE',
-  IMAGE_STREAM_TAG = 'IMAGE_STREAM_TAG',
-  IMAGE_STREAM_IMAGE = 'IMAGE_STREAM_IMAGE',
-}
+
+/** `RegistryKind` for a list of plugins: the kinds of those that read registries. */
+export const registryKindEnum = <const P extends readonly RegistryPlugin[]>(plugins: P) =>
+  enumOf(kindsWith(plugins, 'registry'));
+
+export const RegistryKind = registryKindEnum(builtInPlugins);
+export type RegistryKind = ValueOf<typeof RegistryKind>;
+export const WebhookKind = enumOf(kindsWith(builtInPlugins, 'webhook'));
+export type WebhookKind = ValueOf<typeof WebhookKind>;
+export const Role = enumOf(roles);
+export type Role = ValueOf<typeof Role>;
+export const EventType = enumOf(eventTypes);
+export type EventType = ValueOf<typeof EventType>;
+export const CredentialKind = enumOf(credentialKinds);
+export type CredentialKind = ValueOf<typeof CredentialKind>;
+export const TagSourceKind = enumOf(tagSourceKinds);
+export type TagSourceKind = ValueOf<typeof TagSourceKind>;
+export const RegistryCapability = enumOf(registryCapabilities);
+export type RegistryCapability = ValueOf<typeof RegistryCapability>;
+
 export enum ImportMode {
   LEGACY = 'LEGACY',
   PRESERVE_ORIGINAL = 'PRESERVE_ORIGINAL',
@@ -43,14 +47,6 @@ export enum ImportStatus {
   UNCHANGED = 'UNCHANGED',
   FAILED = 'FAILED',
 }
-export enum CredentialKind {
-  BASIC = 'BASIC',
-  TOKEN = 'TOKEN',
-  REDHAT_SERVICE_ACCOUNT = 'REDHAT_SERVICE_ACCOUNT',
-  QUAY_ROBOT = 'QUAY_ROBOT',
-  DOCKER_HUB_TOKEN = 'DOCKER_HUB_TOKEN',
-}
-
 registerEnumType(RegistryKind, { name: 'RegistryKind' });
 registerEnumType(Role, {
   name: 'Role',
@@ -64,3 +60,13 @@ registerEnumType(ImportMode, { name: 'ImportMode' });
 registerEnumType(ReferencePolicyType, { name: 'ReferencePolicyType' });
 registerEnumType(ImportStatus, { name: 'ImportStatus' });
 registerEnumType(CredentialKind, { name: 'CredentialKind' });
+registerEnumType(RegistryCapability, {
+  name: 'RegistryCapability',
+  description: 'What a registry offers beyond listing and reading images',
+  valuesConfig: {
+    RATE_LIMIT: { description: 'Registry.rateLimit: the pull limit as last reported' },
+    TAG_HISTORY: { description: 'Repository.tagHistory: every digest a tag has pointed at' },
+    RESTORE_TAG: { description: 'restoreRemoteTag: pointing a tag back at an earlier digest' },
+    VULNERABILITY_SCAN: { description: "Image.vulnerabilities: the registry's security scan" },
+  },
+});

@@ -6,7 +6,7 @@ import type {
   TagEvent as StoredEvent,
   TagStatus,
 } from '../store/image-stream-records';
-import { ImportMode, ReferencePolicyType, TagSourceKind } from './enums';
+import { ImportMode, ReferencePolicyType } from './enums';
 import type { ImageStream, ImageStreamTag } from './types/image-stream.type';
 import type { TagCondition, TagEvent } from './types/tag-event.type';
 
@@ -40,7 +40,7 @@ export function toImageStreamTag(
     stream: stream.name,
     currentReference: current?.dockerImageReference ?? null,
     name: tag.name,
-    from: tag.from && { kind: tag.from.kind as TagSourceKind, name: tag.from.name },
+    from: tag.from,
     reference: tag.reference,
     importPolicy: {
       scheduled: tag.scheduled,

@@ -2,11 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { markCredentialsRefused } from '../auth/credential-refusals';
 import { hashToken, tokenFromAuthorization } from '../auth/token-secret';
-import {
-  WebhookPayloadError,
-  webhookSlugs,
-  type WebhookKind,
-} from '../events/webhooks/external-push';
+import { builtInPluginRegistry } from '../../plugins';
+import { WebhookPayloadError } from '../../plugins/webhook-parsing/external-push';
 import { parseWebhook } from '../events/webhooks/parse-webhook';
 import type { ReceiverStore } from '../events/webhooks/receiver-store';
 import type { WebhookIntake } from '../events/webhooks/webhook-intake';
@@ -14,10 +11,6 @@ import { BodyTooLargeError, readBodyBytes } from '../core/read-body';
 import { sendJsonError, type Handler } from './handler';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-const kindsBySlug = new Map(
-  Object.entries(webhookSlugs).map(([kind, slug]) => [slug, kind as WebhookKind]),
-);
 
 const pathPattern =
   /^\/webhooks\/([a-z-]+)\/([A-Za-z0-9_-]{1,64})(?:\/([A-Za-z0-9_-]{1,128}))?\/?$/;
@@ -47,9 +40,9 @@ export function webhookRoute(
 ): Handler {
   return async (req, res, url, log) => {
     const match = pathPattern.exec(url.pathname);
-    const kind = match && kindsBySlug.get(match[1]);
-    res.once('finish', () => count(kind ? webhookSlugs[kind] : 'unknown', res.statusCode));
-    if (!match || !kind)
+    const plugin = match && builtInPluginRegistry.webhookBySlug(match[1]);
+    res.once('finish', () => count(plugin ? plugin.webhook.slug : 'unknown', res.statusCode));
+    if (!match || !plugin)
       return sendJsonError(res, 404, 'NOT_FOUND', 'no webhook route; see createWebhookReceiver');
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -57,7 +50,12 @@ export function webhookRoute(
     }
     const secret = secretFrom(req, match[3]);
     const receiver = await receivers.withSecretHash(match[2]);
-    if (!receiver || receiver.kind !== kind || !secret || !sameHash(secret, receiver.secretHash)) {
+    if (
+      !receiver ||
+      receiver.kind !== plugin.kind ||
+      !secret ||
+      !sameHash(secret, receiver.secretHash)
+    ) {
       if (secret) markCredentialsRefused(req);
       req.resume();
       return sendJsonError(res, 401, 'UNAUTHENTICATED', 'unknown webhook receiver or wrong secret');
@@ -65,7 +63,7 @@ export function webhookRoute(
     let pushes;
     try {
       pushes = parseWebhook(
-        kind,
+        receiver.kind,
         req.headers['content-type'],
         await readBodyBytes(req, MAX_BODY_BYTES),
       );
@@ -77,7 +75,7 @@ export function webhookRoute(
       throw err;
     }
     const intook = await intake.accept(receiver, pushes);
-    log.info({ receiver: receiver.id, kind, ...intook }, 'webhook');
+    log.info({ receiver: receiver.id, kind: receiver.kind, ...intook }, 'webhook');
     res.writeHead(202, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(intook));
   };

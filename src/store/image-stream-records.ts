@@ -1,4 +1,6 @@
-export type TagSourceKind = 'DOCKER_IMAGE' | 'IMAGE_STREAM_TAG' | 'IMAGE_STREAM_IMAGE';
+/** Where a spec tag's image comes from (`oc tag` source kinds); stored as these strings. */
+export const tagSourceKinds = ['DOCKER_IMAGE', 'IMAGE_STREAM_TAG', 'IMAGE_STREAM_IMAGE'] as const;
+export type TagSourceKind = (typeof tagSourceKinds)[number];
 export type ImportMode = 'LEGACY' | 'PRESERVE_ORIGINAL';
 export type ReferencePolicyType = 'SOURCE' | 'LOCAL';
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  ImageStream,
-  ImportMode,
-  ReferencePolicyType,
-  SpecTag,
-  TagSourceKind,
+import { oneOf } from '../core/one-of';
+import {
+  tagSourceKinds,
+  type ImageStream,
+  type ImportMode,
+  type ReferencePolicyType,
+  type SpecTag,
 } from './image-stream-records';
 import type { Db, ImageStreamTable, SpecTagTable } from './database';
 
@@ -21,7 +22,7 @@ const specTagFromRow = (row: SpecTagTable): SpecTag => ({
   name: row.name,
   from:
     row.from_kind && row.from_name
-      ? { kind: row.from_kind as TagSourceKind, name: row.from_name }
+      ? { kind: oneOf(tagSourceKinds, row.from_kind, 'tag source kind'), name: row.from_name }
       : null,
   reference: row.reference === 1,
   scheduled: row.scheduled === 1,

@@ -1,4 +1,5 @@
-import type { Identity, Role } from './identity-records';
+import { oneOf } from '../core/one-of';
+import { roles, type Identity } from './identity-records';
 import type { Db, TokenTable } from './database';
 
 function toIdentity(row: TokenTable): Identity {
@@ -6,7 +7,7 @@ function toIdentity(row: TokenTable): Identity {
     id: row.id,
     description: row.description,
     namespace: row.namespace,
-    role: row.role as Role,
+    role: oneOf(roles, row.role, 'role'),
   };
 }
 

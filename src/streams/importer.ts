@@ -14,7 +14,7 @@ import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn, type StreamStores } from './stream-stores';
 import type { AliasPropagation } from './alias-propagation';
 import { fetchImport, type Fetched } from './import-fetch';
-import { mapLimited } from './map-limited';
+import { mapLimited } from '../core/map-limited';
 import { importTargets, type ImportRequest } from './import-targets';
 import { recordImage, tagUpdated } from './record-image';
 import type { SourceAccess } from './source-access';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
+import type { WebhookKind } from '../../plugins';
 import {
   WebhookPayloadError,
   type ExternalPush,
-  type WebhookKind,
-} from '../../src/events/webhooks/external-push';
+} from '../../plugins/webhook-parsing/external-push';
 import { pushMatchesPullSpec } from '../../src/events/webhooks/match-push';
 import { parseWebhook } from '../../src/events/webhooks/parse-webhook';
 import { parseReference } from '../../src/oci/reference';

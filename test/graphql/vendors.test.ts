@@ -2,6 +2,7 @@ import {
   AddCredentialDocument,
   ImageByPullSpecDocument,
   RateLimitDocument,
+  RegistryCapabilitiesDocument,
   RemoteTagDocument,
   RemoteTagsDocument,
   RepositoriesDocument,
@@ -15,9 +16,9 @@ import { eventually } from '../helpers/events';
 import { seed, type Seeded } from '../helpers/seed';
 import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
-import { startDockerHubStandIn, type DockerHubStandIn } from '../helpers/vendors/docker-hub';
+import { startDockerHubStandIn, type DockerHubStandIn } from '../../plugins/dockerhub/stand-in';
 import { startFaultyRegistry, type FaultyRegistry } from '../helpers/vendors/faulty-registry';
-import { startQuayStandIn, type QuayStandIn } from '../helpers/vendors/quay';
+import { startQuayStandIn, type QuayStandIn } from '../../plugins/quay/stand-in';
 
 /** regql pointed at the vendors' stand-ins the way a user points it at the real services. */
 describe('vendor capabilities through GraphQL', () => {
@@ -282,6 +283,20 @@ describe('vendor capabilities through GraphQL', () => {
           },
           { name: 'zlib', version: '1.2', vulnerabilities: [] },
         ],
+      });
+    });
+
+    it('lists what each registry supports, as its plugin declares', async () => {
+      const res = await server.gql(RegistryCapabilitiesDocument, {});
+      const byName = Object.fromEntries(
+        (res.data?.registries ?? []).map((r) => [r.name, [r.kind, [...r.capabilities].sort()]]),
+      );
+      expect(byName).toMatchObject({
+        integrated: ['INTEGRATED', []],
+        faulty: ['DISTRIBUTION', []],
+        dockerhub: ['DOCKER_HUB', ['RATE_LIMIT']],
+        quay: ['QUAY', ['RESTORE_TAG', 'TAG_HISTORY', 'VULNERABILITY_SCAN']],
+        redhat: ['REDHAT', []],
       });
     });
 

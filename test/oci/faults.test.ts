@@ -18,7 +18,7 @@ describe('upstream faults end as typed errors, retried where safe', () => {
 
   beforeAll(async () => {
     faulty = await startFaultyRegistry();
-    adapter = distributionPlugin.create(
+    adapter = distributionPlugin.registry.create(
       { name: 'faulty', kind: 'DISTRIBUTION', url: faulty.url, insecure: false },
       {
         tokens: new TokenCache(),

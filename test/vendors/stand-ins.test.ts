@@ -3,11 +3,11 @@ import { basicAuth } from '../helpers/basic-auth';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { buildImage, skopeo, skopeoCopy } from '../helpers/images';
 import { pushSyntheticImage, type SyntheticImage } from '../helpers/synthetic-images';
-import { MANIFEST_ACCEPT } from '../helpers/vendors/common';
-import { startDockerHubStandIn, type DockerHubStandIn } from '../helpers/vendors/docker-hub';
+import { MANIFEST_ACCEPT } from '../../plugins/stand-in-common';
+import { startDockerHubStandIn, type DockerHubStandIn } from '../../plugins/dockerhub/stand-in';
 import { startFaultyRegistry, type FaultyRegistry } from '../helpers/vendors/faulty-registry';
-import { startQuayStandIn, type QuayStandIn } from '../helpers/vendors/quay';
-import { startRedHatStandIn, type RedHatStandIn } from '../helpers/vendors/redhat';
+import { startQuayStandIn, type QuayStandIn } from '../../plugins/quay/stand-in';
+import { startRedHatStandIn, type RedHatStandIn } from '../../plugins/redhat/stand-in';
 
 jest.setTimeout(30000);
 

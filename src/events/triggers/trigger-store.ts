@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely';
 import type { SecretBox } from '../../auth/secret-box';
 import { newId } from '../../auth/token-secret';
 import type { Db, TriggerDeliveryTable, TriggerTable } from '../../store/database';
-import type { EventType } from '../registry-event';
+import { oneOf } from '../../core/one-of';
+import { eventTypes, type EventType } from '../registry-event';
 import type { NewTrigger } from './trigger-input';
 
 /** What the API shows of a trigger: everything but its secret. */
@@ -34,7 +35,10 @@ const view = (row: TriggerTable): TriggerView => ({
   url: row.url,
   stream: row.stream,
   tag: row.tag,
-  types: row.types ? (row.types.split(',').filter(Boolean) as EventType[]) : [],
+  types: (row.types ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((type) => oneOf(eventTypes, type, 'event type')),
   createdAt: row.created_at,
 });
 

@@ -4,7 +4,7 @@ import {
   ReferenceError,
   type ImageReference,
 } from '../../oci/reference';
-import type { ExternalPush } from './external-push';
+import type { ExternalPush } from '../../../plugins/webhook-parsing/external-push';
 
 const sameHost = (a: string, b: string): boolean =>
   canonicalRegistry(a).toLowerCase() === canonicalRegistry(b).toLowerCase();

@@ -1,33 +1,16 @@
-import { distributionPushes } from './distribution';
-import { dockerHubPushes } from './docker-hub';
-import { WebhookPayloadError, type ExternalPush, type WebhookKind } from './external-push';
-import { harborPushes } from './harbor';
-import { quayPushes } from './quay';
-
-const json = 'application/json';
-
-const mediaTypes: Record<WebhookKind, readonly string[]> = {
-  DISTRIBUTION: [
-    'application/vnd.docker.distribution.events.v1+json',
-    'application/vnd.docker.distribution.events.v2+json',
-    json,
-  ],
-  QUAY: [json],
-  DOCKER_HUB: [json],
-  HARBOR: [json],
-};
-
-const parsers: Record<WebhookKind, (body: unknown) => ExternalPush[]> = {
-  DISTRIBUTION: distributionPushes,
-  QUAY: quayPushes,
-  DOCKER_HUB: dockerHubPushes,
-  HARBOR: harborPushes,
-};
+import { builtInPluginRegistry, type PluginRegistry, type WebhookKind } from '../../../plugins';
+import {
+  WebhookPayloadError,
+  type ExternalPush,
+} from '../../../plugins/webhook-parsing/external-push';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function checkContentType(kind: WebhookKind, contentType: string | undefined): void {
-  const accepted = mediaTypes[kind];
+function checkContentType(
+  kind: string,
+  accepted: readonly string[],
+  contentType: string | undefined,
+): void {
   const expected = `${kind} webhooks are sent as ${accepted.join(' or ')}`;
   if (contentType === undefined)
     throw new WebhookPayloadError(`Content-Type is missing; ${expected}`);
@@ -53,12 +36,17 @@ function decodeJson(body: Buffer): unknown {
   }
 }
 
-/** The pushes an inbound webhook reports; throws WebhookPayloadError for anything malformed. */
+/**
+ * The pushes an inbound webhook reports, as the plugin of its kind reads them; throws
+ * WebhookPayloadError for anything malformed.
+ */
 export function parseWebhook(
   kind: WebhookKind,
   contentType: string | undefined,
   body: Buffer,
+  plugins: PluginRegistry = builtInPluginRegistry,
 ): ExternalPush[] {
-  checkContentType(kind, contentType);
-  return parsers[kind](decodeJson(body));
+  const { webhook } = plugins.webhook(kind);
+  checkContentType(kind, webhook.mediaTypes, contentType);
+  return webhook.parse(decodeJson(body));
 }

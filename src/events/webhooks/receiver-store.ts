@@ -1,5 +1,6 @@
 import type { Db, WebhookReceiverTable } from '../../store/database';
-import type { WebhookKind } from './external-push';
+import { webhookKinds, type WebhookKind } from '../../../plugins';
+import { oneOf } from '../../core/one-of';
 
 export interface Receiver {
   id: string;
@@ -10,7 +11,7 @@ export interface Receiver {
 
 const toReceiver = (row: WebhookReceiverTable): Receiver => ({
   id: row.id,
-  kind: row.kind as WebhookKind,
+  kind: oneOf(webhookKinds, row.kind, 'webhook receiver kind'),
   namespace: row.namespace,
   createdAt: row.created_at,
 });

@@ -5,7 +5,8 @@ import { ImageStreamStore } from '../../store/image-stream-store';
 import type { ImportStatus } from '../../domain/import-status';
 import type { EventAnnouncer } from '../event-feed';
 import { EventLog } from '../event-log';
-import type { ExternalPush } from './external-push';
+import { builtInPluginRegistry } from '../../../plugins';
+import type { ExternalPush } from '../../../plugins/webhook-parsing/external-push';
 import { pushMatchesPullSpec } from './match-push';
 import { ReceiverStore, type Receiver } from './receiver-store';
 
@@ -37,13 +38,6 @@ interface ImportTarget {
   /** What the push says the tag now points at, when the sender says. */
   digest: string | null;
 }
-
-const senderNames: Record<Receiver['kind'], string> = {
-  DISTRIBUTION: 'registry notification',
-  QUAY: 'Quay webhook',
-  DOCKER_HUB: 'Docker Hub webhook',
-  HARBOR: 'Harbor webhook',
-};
 
 /**
  * Turns the pushes a receiver was told about into EXTERNAL_PUSH events (a redelivery is
@@ -100,7 +94,7 @@ export class WebhookIntake {
           digest: push.digest,
           previousDigest: null,
           message: [
-            `${senderNames[receiver.kind]} ${receiver.id}`,
+            `${builtInPluginRegistry.webhook(receiver.kind).webhook.senderName} ${receiver.id}`,
             push.occurredAt && `pushed at ${push.occurredAt}`,
           ]
             .filter(Boolean)

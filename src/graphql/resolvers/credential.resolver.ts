@@ -3,14 +3,12 @@ import { hasRole, isClusterAdmin, type Identity } from '../../auth/roles';
 import type { CredentialView } from '../../auth/vault';
 import { notFound, RegqlError } from '../../core/errors';
 import type { Context } from '../context';
-import { CredentialKind } from '../enums';
 import { requireClusterAdmin, requireIdentity, requireRole } from '../guards';
 import { AddCredentialInput } from '../inputs/add-credential.input';
 import { Credential, CredentialVerification } from '../types/credential.type';
 
 const toCredential = (view: CredentialView): Credential => ({
   ...view,
-  kind: view.kind as CredentialKind,
   createdAt: new Date(view.createdAt),
 });
 

@@ -8,14 +8,12 @@ import {
 } from '../../auth/roles';
 import { invalidInput, notFound } from '../../core/errors';
 import type { Context } from '../context';
-import { Role } from '../enums';
 import { requireClusterAdmin, requireIdentity, requireRole } from '../guards';
 import { CreateTokenInput } from '../inputs/create-token.input';
 import { CreatedToken, Identity } from '../types/identity.type';
 
 const toIdentity = (identity: AuthIdentity): Identity => ({
   ...identity,
-  role: identity.role as Role,
   clusterAdmin: isClusterAdmin(identity),
 });
 

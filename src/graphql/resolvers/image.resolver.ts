@@ -41,7 +41,7 @@ export class ImageResolver {
       (await registries.get(image.source.registry)) ??
       (await registries.forHost(image.source.registry.replace(/^host:/, '')));
     const adapter = browser.adapter(entry);
-    if (!adapter.vulnerabilities) return null;
+    if (!registries.supports(entry, 'VULNERABILITY_SCAN') || !adapter.vulnerabilities) return null;
     return adapter.vulnerabilities(
       image.source.repository,
       image.digest,

@@ -15,7 +15,7 @@ import { RegqlError } from '../../core/errors';
 import type { RegistryEntry } from '../../federation/catalog';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
-import { RegistryKind } from '../enums';
+import { RegistryCapability, RegistryKind } from '../enums';
 import { forCaller } from '../../federation/browser';
 import { requireBrowse, requireClusterAdmin, requireIdentity } from '../guards';
 import { AddRegistryInput } from '../inputs/add-registry.input';
@@ -25,7 +25,6 @@ import { assertRepositoryName } from './repository-name';
 
 export const toRegistry = (entry: RegistryEntry): Registry => ({
   ...entry,
-  kind: entry.kind as RegistryKind,
   apiUrl: entry.apiUrl ?? null,
   entry,
 });
@@ -96,11 +95,20 @@ export class RegistryResolver {
     }
   }
 
+  @FieldResolver(() => [RegistryCapability], {
+    description:
+      'What this registry offers beyond listing and reading images; fields and mutations of the others answer NOT_SUPPORTED or null',
+  })
+  capabilities(@Root() registry: Registry, @Ctx() ctx: Context): readonly RegistryCapability[] {
+    return ctx.services.registries.capabilities(registry.entry);
+  }
+
   @FieldResolver(() => RateLimit, {
     nullable: true,
     description: 'Pull limit as last reported (Docker Hub)',
   })
   rateLimit(@Root() registry: Registry, @Ctx() ctx: Context): RateLimit | null {
+    if (!ctx.services.registries.supports(registry.entry, 'RATE_LIMIT')) return null;
     return ctx.services.browser.adapter(registry.entry).rateLimit?.() ?? null;
   }
 

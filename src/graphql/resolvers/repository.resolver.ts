@@ -109,9 +109,10 @@ export class RepositoryResolver {
     @Ctx() ctx: Context,
   ): Promise<TagHistoryEntry[]> {
     assertTag(tag);
-    const { browser } = ctx.services;
+    const { browser, registries } = ctx.services;
     const adapter = browser.adapter(repository.entry);
-    if (!adapter.tagHistory) throw unsupported('Tag history', repository.entry.kind);
+    if (!registries.supports(repository.entry, 'TAG_HISTORY') || !adapter.tagHistory)
+      throw unsupported('Tag history', repository.entry.kind);
     return adapter.tagHistory(
       repository.name,
       tag,
@@ -136,7 +137,8 @@ export class RepositoryResolver {
     const entry = await registries.get(input.registry);
     if (!entry) throw notFound(`no registry named "${input.registry}"`);
     const adapter = browser.adapter(entry);
-    if (!adapter.restoreTag) throw unsupported('Restoring a tag', entry.kind);
+    if (!registries.supports(entry, 'RESTORE_TAG') || !adapter.restoreTag)
+      throw unsupported('Restoring a tag', entry.kind);
     await adapter.restoreTag(
       input.repository,
       input.tag,

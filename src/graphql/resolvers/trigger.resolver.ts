@@ -5,7 +5,6 @@ import { newTrigger } from '../../events/triggers/trigger-input';
 import type { DeliveryView, TriggerView } from '../../events/triggers/trigger-store';
 import { connectionComplexity, pageSize } from '../connection';
 import type { Context } from '../context';
-import { EventType } from '../enums';
 import { requireIdentity, requireRole } from '../guards';
 import { AddTriggerInput } from '../inputs/trigger.input';
 import { Trigger, TriggerDelivery } from '../types/trigger.type';
@@ -23,7 +22,6 @@ function withoutQuery(url: string): string {
 
 const toTrigger = (view: TriggerView, secret: string | null = null): Trigger => ({
   ...view,
-  types: view.types as EventType[],
   secret,
   createdAt: new Date(view.createdAt),
 });

@@ -3,7 +3,7 @@ import { hasRole } from '../../auth/roles';
 import { hashToken, newId, newTokenSecret } from '../../auth/token-secret';
 import { notFound } from '../../core/errors';
 import { assertDnsLabel } from '../../domain/names';
-import { webhookSlugs } from '../../events/webhooks/external-push';
+import { builtInPluginRegistry } from '../../../plugins';
 import type { Receiver } from '../../events/webhooks/receiver-store';
 import type { Context } from '../context';
 import { requireIdentity, requireRole } from '../guards';
@@ -11,14 +11,15 @@ import { CreateWebhookReceiverInput } from '../inputs/webhook.input';
 import { WebhookReceiver } from '../types/webhook.type';
 
 function toGraphql(ctx: Context, receiver: Receiver, secret: string | null): WebhookReceiver {
-  const endpoint = `${ctx.services.publicUrl}/webhooks/${webhookSlugs[receiver.kind]}/${receiver.id}`;
+  const { slug } = builtInPluginRegistry.webhook(receiver.kind).webhook;
+  const endpoint = `${ctx.services.publicUrl}/webhooks/${slug}/${receiver.id}`;
   return {
     id: receiver.id,
     kind: receiver.kind,
     namespace: receiver.namespace,
     url: secret ? `${endpoint}/${secret}` : endpoint,
     secret,
-  } as WebhookReceiver;
+  };
 }
 
 @Resolver()

@@ -43,8 +43,9 @@ export class Registry {
   @Field()
   name!: string;
 
+  /** From the store; a value of `RegistryKind`. */
   @Field(() => RegistryKind)
-  kind!: RegistryKind;
+  kind!: string;
 
   @Field()
   url!: string;

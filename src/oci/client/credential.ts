@@ -1,10 +1,20 @@
+/** The kinds of credential the vault keeps; a plugin names those its registries take. */
+export const credentialKinds = [
+  'BASIC',
+  'TOKEN',
+  'REDHAT_SERVICE_ACCOUNT',
+  'QUAY_ROBOT',
+  'DOCKER_HUB_TOKEN',
+] as const;
+export type CredentialKind = (typeof credentialKinds)[number];
+
 /** A decrypted credential, held in memory only for the requests that use it. */
 export interface RegistryCredential {
   /** Stable id, part of token-cache keys; never the secret. */
   id: string;
   username: string | null;
   secret: string;
-  /** BASIC, TOKEN, REDHAT_SERVICE_ACCOUNT, QUAY_ROBOT or DOCKER_HUB_TOKEN. */
+  /** One of `credentialKinds`. */
   kind: string;
 }
 

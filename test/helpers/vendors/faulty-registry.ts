@@ -18,7 +18,7 @@ import {
   sendJson,
   type RecordedRequest,
   type RegistryRoute,
-} from './common';
+} from '../../../plugins/stand-in-common';
 
 export interface FaultyRegistry {
   /** http://127.0.0.1:PORT */

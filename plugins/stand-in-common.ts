@@ -1,4 +1,8 @@
-/** Shared plumbing for the vendor stand-ins: listeners, token bookkeeping, proxying to a backing registry. */
+/**
+ * Shared plumbing for the vendor stand-ins (`plugins/<kind>/stand-in.ts`), the loopback servers
+ * that speak a vendor's wire format for the tests: listeners, token bookkeeping, proxying to a
+ * backing registry. Only tests start them; regql itself never imports a stand-in.
+ */
 
 import { randomBytes } from 'node:crypto';
 import {
@@ -17,8 +21,13 @@ import {
   manifestAccept,
   OCI_INDEX,
   OCI_MANIFEST,
-} from '../../../src/oci/media-types';
-import type { DockerRegistry } from '../docker-registry';
+} from '../src/oci/media-types';
+
+/** The plain registry a stand-in keeps its content in (a real docker-registry in the tests). */
+export interface BackingRegistry {
+  /** http://127.0.0.1:PORT */
+  url: string;
+}
 
 export const MEDIA_TYPES = {
   ociManifest: OCI_MANIFEST,
@@ -337,7 +346,7 @@ export interface ProxyOptions {
   publicUrl: string;
 }
 
-function rewriteUrls(value: string, backing: DockerRegistry, options: ProxyOptions): string {
+function rewriteUrls(value: string, backing: BackingRegistry, options: ProxyOptions): string {
   const pointed = value.split(backing.url).join(options.publicUrl);
   return options.rewrite ? options.rewrite(pointed) : pointed;
 }
@@ -346,7 +355,7 @@ function rewriteUrls(value: string, backing: DockerRegistry, options: ProxyOptio
 export function proxy(
   req: IncomingMessage,
   res: ServerResponse,
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   options: ProxyOptions,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -382,7 +391,7 @@ export function nextLink(link: string | null): string | undefined {
 const MAX_PAGES = 1000;
 
 async function collectPages<T>(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   first: string,
   field: string,
 ): Promise<T[] | undefined> {
@@ -400,17 +409,17 @@ async function collectPages<T>(
 }
 
 /** Every tag of a repository in the backing registry, or undefined when the repository is unknown. */
-export function backingTags(backing: DockerRegistry, name: string): Promise<string[] | undefined> {
+export function backingTags(backing: BackingRegistry, name: string): Promise<string[] | undefined> {
   return collectPages<string>(backing, `/v2/${name}/tags/list?n=1000`, 'tags');
 }
 
-export async function backingCatalog(backing: DockerRegistry): Promise<string[]> {
+export async function backingCatalog(backing: BackingRegistry): Promise<string[]> {
   return (await collectPages<string>(backing, '/v2/_catalog?n=1000', 'repositories')) ?? [];
 }
 
 /** The backing registry's two-component repositories in `namespace` that `visible` lets through. */
 export async function namespaceRepositories(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   namespace: string,
   visible: (repository: string) => boolean,
 ): Promise<string[]> {
@@ -426,7 +435,7 @@ export interface StoredManifest {
 }
 
 export async function backingManifest(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   name: string,
   reference: string,
 ): Promise<StoredManifest | undefined> {
@@ -443,7 +452,7 @@ export async function backingManifest(
 }
 
 export async function backingManifestHead(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   name: string,
   reference: string,
 ): Promise<{ digest: string; mediaType: string } | undefined> {
@@ -460,7 +469,7 @@ export async function backingManifestHead(
 }
 
 export async function backingBlobJson(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   name: string,
   digest: string,
 ): Promise<unknown> {
@@ -471,7 +480,7 @@ export async function backingBlobJson(
 
 /** PUTs a manifest under a tag in the backing registry (how the stand-ins move tags). */
 export async function backingRetag(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   name: string,
   tag: string,
   manifest: StoredManifest,
@@ -503,7 +512,7 @@ export const layersSize = (manifest: ManifestJson) =>
 
 /** The layer total of a manifest in the backing registry, or undefined when it is unknown. */
 export async function backingLayersSize(
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   name: string,
   digest: string,
 ): Promise<number | undefined> {
@@ -511,8 +520,8 @@ export async function backingLayersSize(
   return stored && layersSize(JSON.parse(stored.body.toString('utf8')) as ManifestJson);
 }
 
-export { mapLimited } from '../../../src/streams/map-limited';
-export { KeyedLock } from '../../../src/streams/stream-lock';
+export { mapLimited } from '../src/core/map-limited';
+export { KeyedLock } from '../src/core/keyed-lock';
 
 /**
  * Answers `GET /v2/<name>/tags/list[?n=&last=]` from the full tag set, in lexical order with an
@@ -520,7 +529,7 @@ export { KeyedLock } from '../../../src/streams/stream-lock';
  */
 export async function serveTagList(
   res: ServerResponse,
-  backing: DockerRegistry,
+  backing: BackingRegistry,
   name: string,
   url: URL,
   options: { linkBase?: string; defaultPageSize?: number; hidden?: Set<string> } = {},

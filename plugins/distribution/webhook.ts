@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isSchema1MediaType, manifestMediaTypes } from '../../oci/media-types';
-import { SENDER_ID_WINDOW_SECONDS, type ExternalPush } from './external-push';
+import { isSchema1MediaType, manifestMediaTypes } from '../../src/oci/media-types';
+import { SENDER_ID_WINDOW_SECONDS, type ExternalPush } from '../webhook-parsing/external-push';
 import {
   digest,
   entries,
@@ -9,8 +9,8 @@ import {
   rfc3339,
   senderId,
   tagName,
-} from './payload-shape';
-import { imageOf } from './pushed-image';
+} from '../webhook-parsing/payload-shape';
+import { imageOf } from '../webhook-parsing/pushed-image';
 
 const envelopeSchema = z.object({ events: entries(z.looseObject({ action: z.string() })) });
 

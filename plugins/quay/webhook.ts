@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { sha256Digest } from '../../oci/digest';
-import { CONTENT_HASH_WINDOW_SECONDS, type ExternalPush } from './external-push';
-import { entries, parseShape, repositoryName, tagName } from './payload-shape';
-import { imageOf } from './pushed-image';
+import { sha256Digest } from '../../src/oci/digest';
+import { CONTENT_HASH_WINDOW_SECONDS, type ExternalPush } from '../webhook-parsing/external-push';
+import { entries, parseShape, repositoryName, tagName } from '../webhook-parsing/payload-shape';
+import { imageOf } from '../webhook-parsing/pushed-image';
 
 const repoPushSchema = z.object({
   repository: repositoryName,

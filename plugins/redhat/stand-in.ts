@@ -4,7 +4,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DockerRegistry } from '../docker-registry';
+import type { StandIn } from '../plugin';
 import {
   TokenStore,
   actionFor,
@@ -23,10 +23,11 @@ import {
   sendJson,
   serveTagList,
   type RecordedRequest,
-} from './common';
+  type BackingRegistry,
+} from '../stand-in-common';
 
 export interface RedHatStandInOptions {
-  backing: DockerRegistry;
+  backing: BackingRegistry;
   /** registry service accounts: `12345678|name` -> token */
   serviceAccounts?: Record<string, string>;
   /** Customer Portal username -> password */
@@ -138,3 +139,30 @@ export async function startRedHatStandIn(options: RedHatStandInOptions): Promise
   state.url = listener.url;
   return { url: listener.url, requests, close: () => listener.close() };
 }
+
+/** The contract suite's registry.redhat.io: every repository for the service account only. */
+export const standIn: StandIn = {
+  authScheme: 'Bearer',
+  publicRepository: null,
+  listsDigests: false,
+  start: async (backing) => {
+    const redhat = await startRedHatStandIn({
+      backing,
+      serviceAccounts: { '11009103|regql-ci': 'eyJhbGciOi.service.token' },
+    });
+    const account = {
+      username: '11009103|regql-ci',
+      kind: 'REDHAT_SERVICE_ACCOUNT',
+    };
+    const credential = { ...account, id: 'cred-redhat-sa', secret: 'eyJhbGciOi.service.token' };
+    return {
+      url: redhat.url,
+      credential,
+      wrongCredential: { ...account, id: 'cred-redhat-sa-wrong', secret: 'expired' },
+      writeCredential: credential,
+      repositoriesQuery: null,
+      tokenRequests: () => redhat.requests.filter((r) => r.path.startsWith('/auth/realms/')).length,
+      close: () => redhat.close(),
+    };
+  },
+};

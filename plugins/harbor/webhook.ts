@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { SENDER_ID_WINDOW_SECONDS, WebhookPayloadError, type ExternalPush } from './external-push';
+import {
+  SENDER_ID_WINDOW_SECONDS,
+  WebhookPayloadError,
+  type ExternalPush,
+} from '../webhook-parsing/external-push';
 import {
   digest,
   entries,
@@ -7,8 +11,8 @@ import {
   isoFromEpochSeconds,
   parseShape,
   repositoryName,
-} from './payload-shape';
-import { imageAt, imageOf, type PushedImage } from './pushed-image';
+} from '../webhook-parsing/payload-shape';
+import { imageAt, imageOf, type PushedImage } from '../webhook-parsing/pushed-image';
 
 const typeSchema = z.object({ type: z.string() });
 

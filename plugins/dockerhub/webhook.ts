@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { DOCKER_HUB } from '../../oci/reference';
-import { SENDER_ID_WINDOW_SECONDS, type ExternalPush } from './external-push';
+import { DOCKER_HUB } from '../../src/oci/reference';
+import { SENDER_ID_WINDOW_SECONDS, type ExternalPush } from '../webhook-parsing/external-push';
 import {
   epochSeconds,
   isoFromEpochSeconds,
   parseShape,
   repositoryName,
   tagName,
-} from './payload-shape';
-import { imageOf } from './pushed-image';
+} from '../webhook-parsing/payload-shape';
+import { imageOf } from '../webhook-parsing/pushed-image';
 
 const webhookSchema = z.object({
   callback_url: z.url({ protocol: /^https?$/ }).max(2048),

@@ -6,7 +6,7 @@
  */
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { DockerRegistry } from '../docker-registry';
+import type { StandIn } from '../plugin';
 import {
   ALL_ACTIONS,
   KeyedLock,
@@ -40,10 +40,11 @@ import {
   type RecordedRequest,
   type RegistryRoute,
   type Scope,
-} from './common';
+  type BackingRegistry,
+} from '../stand-in-common';
 
 export interface QuayStandInOptions {
-  backing: DockerRegistry;
+  backing: BackingRegistry;
   /** robot `org+name` -> robot token (Basic credentials on /v2/auth) */
   robots?: Record<string, string>;
   /** OAuth application tokens (Bearer on /api/v1) */
@@ -608,3 +609,33 @@ export async function startQuayStandIn(options: QuayStandInOptions): Promise<Qua
     close: () => listener.close(),
   };
 }
+
+/** The contract suite's Quay: team/private for the robot only, the REST API with an OAuth token. */
+export const standIn: StandIn = {
+  authScheme: 'Bearer',
+  publicRepository: 'team/app',
+  listsDigests: false,
+  start: async (backing) => {
+    const quay = await startQuayStandIn({
+      backing,
+      robots: { 'team+ci': 'ROBOTTOKEN' },
+      oauthTokens: ['quay-oauth-token'],
+      privateRepositories: ['team/private'],
+    });
+    const robot = { username: 'team+ci', kind: 'QUAY_ROBOT' };
+    return {
+      url: quay.url,
+      credential: { ...robot, id: 'cred-quay-robot', secret: 'ROBOTTOKEN' },
+      wrongCredential: { ...robot, id: 'cred-quay-robot-wrong', secret: 'WRONG' },
+      writeCredential: {
+        id: 'cred-quay-oauth',
+        username: null,
+        secret: 'quay-oauth-token',
+        kind: 'TOKEN',
+      },
+      repositoriesQuery: 'team',
+      tokenRequests: () => quay.requests.filter((r) => r.path.startsWith('/v2/auth')).length,
+      close: () => quay.close(),
+    };
+  },
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { digestProblem } from '../../oci/reference';
+import { digestProblem } from '../../src/oci/reference';
 import { WebhookPayloadError } from './external-push';
 
 const MAX_ENTRIES = 100;

@@ -3,7 +3,7 @@ import {
   parseReference,
   ReferenceError,
   type ImageReference,
-} from '../../oci/reference';
+} from '../../src/oci/reference';
 import { WebhookPayloadError, type ExternalPush } from './external-push';
 
 export type PushedImage = Pick<ExternalPush, 'registryHost' | 'repository' | 'tag' | 'digest'>;

@@ -1,13 +1,3 @@
-export type WebhookKind = 'DISTRIBUTION' | 'QUAY' | 'DOCKER_HUB' | 'HARBOR';
-
-/** Each kind's segment in the receiver URL, `/webhooks/<slug>/<receiver id>`. */
-export const webhookSlugs: Record<WebhookKind, string> = {
-  DISTRIBUTION: 'distribution',
-  QUAY: 'quay',
-  DOCKER_HUB: 'docker-hub',
-  HARBOR: 'harbor',
-};
-
 /** One tag (or digest) a registry says was pushed, as a webhook delivered it. */
 export interface ExternalPush {
   /** `host[:port]`, lower case, Docker Hub aliases as `docker.io`; null if the payload has none. */

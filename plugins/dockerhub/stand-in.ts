@@ -4,7 +4,7 @@
  */
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { DockerRegistry } from '../docker-registry';
+import type { StandIn } from '../plugin';
 import {
   ALL_ACTIONS,
   TokenStore,
@@ -40,10 +40,11 @@ import {
   type RecordedRequest,
   type RegistryRoute,
   type Scope,
-} from './common';
+  type BackingRegistry,
+} from '../stand-in-common';
 
 export interface DockerHubStandInOptions {
-  backing: DockerRegistry;
+  backing: BackingRegistry;
   /** username -> password, for the token service and the Hub API */
   users?: Record<string, string>;
   /** `namespace/name` repositories anonymous callers may not pull or see */
@@ -573,3 +574,29 @@ export async function startDockerHubStandIn(
     },
   };
 }
+
+/** The contract suite's Docker Hub: registry, token service and Hub API, team/private for alice only. */
+export const standIn: StandIn = {
+  authScheme: 'Bearer',
+  publicRepository: 'team/app',
+  listsDigests: true,
+  start: async (backing) => {
+    const hub = await startDockerHubStandIn({
+      backing,
+      users: { alice: 'dckr_pat_secret' },
+      privateRepositories: ['team/private'],
+    });
+    const alice = { username: 'alice', kind: 'DOCKER_HUB_TOKEN' };
+    const credential = { ...alice, id: 'cred-hub-alice', secret: 'dckr_pat_secret' };
+    return {
+      url: hub.registryUrl,
+      apiUrl: hub.hubUrl,
+      credential,
+      wrongCredential: { ...alice, id: 'cred-hub-alice-wrong', secret: 'wrong' },
+      writeCredential: credential,
+      repositoriesQuery: 'team/',
+      tokenRequests: () => hub.requests.filter((r) => r.service === 'auth').length,
+      close: () => hub.close(),
+    };
+  },
+};
