@@ -15,7 +15,7 @@ import { RegqlError } from '../../core/errors';
 import type { RegistryEntry } from '../../federation/catalog';
 import { connectionComplexity, decodeCursor, pageSize, toUpstreamConnection } from '../connection';
 import type { Context } from '../context';
-import { RegistryCapability, RegistryKind } from '../enums';
+import { RegistryCapability } from '../enums';
 import { forCaller } from '../../federation/browser';
 import { requireBrowse, requireClusterAdmin, requireIdentity } from '../guards';
 import { AddRegistryInput } from '../inputs/add-registry.input';
