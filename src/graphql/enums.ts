@@ -4,7 +4,8 @@ import { registryCapabilities, type RegistryPlugin } from '../../plugins/plugin'
 import { eventTypes } from '../events/registry-event';
 import { credentialKinds } from '../oci/client/credential';
 import { roles } from '../store/identity-records';
-import { tagSourceKinds } from '../store/image-stream-records';
+import { importModes, referencePolicyTypes, tagSourceKinds } from '../store/image-stream-records';
+import { importStatuses } from '../domain/import-status';
 
 type EnumOf<V extends string> = { readonly [K in V]: K };
 /** The type of an enum object's values. */
@@ -34,19 +35,12 @@ export type TagSourceKind = ValueOf<typeof TagSourceKind>;
 export const RegistryCapability = enumOf(registryCapabilities);
 export type RegistryCapability = ValueOf<typeof RegistryCapability>;
 
-export enum ImportMode {
-  LEGACY = 'LEGACY',
-  PRESERVE_ORIGINAL = 'PRESERVE_ORIGINAL',
-}
-export enum ReferencePolicyType {
-  SOURCE = 'SOURCE',
-  LOCAL = 'LOCAL',
-}
-export enum ImportStatus {
-  SUCCESS = 'SUCCESS',
-  UNCHANGED = 'UNCHANGED',
-  FAILED = 'FAILED',
-}
+export const ImportMode = enumOf(importModes);
+export type ImportMode = ValueOf<typeof ImportMode>;
+export const ReferencePolicyType = enumOf(referencePolicyTypes);
+export type ReferencePolicyType = ValueOf<typeof ReferencePolicyType>;
+export const ImportStatus = enumOf(importStatuses);
+export type ImportStatus = ValueOf<typeof ImportStatus>;
 registerEnumType(RegistryKind, { name: 'RegistryKind' });
 registerEnumType(Role, {
   name: 'Role',

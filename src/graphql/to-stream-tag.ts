@@ -6,7 +6,6 @@ import type {
   TagEvent as StoredEvent,
   TagStatus,
 } from '../store/image-stream-records';
-import { ImportMode, ReferencePolicyType } from './enums';
 import type { ImageStream, ImageStreamTag } from './types/image-stream.type';
 import type { TagCondition, TagEvent } from './types/tag-event.type';
 
@@ -45,9 +44,9 @@ export function toImageStreamTag(
     importPolicy: {
       scheduled: tag.scheduled,
       insecure: tag.insecure,
-      importMode: tag.importMode as ImportMode,
+      importMode: tag.importMode,
     },
-    referencePolicy: tag.referencePolicy as ReferencePolicyType,
+    referencePolicy: tag.referencePolicy,
     generation: tag.generation,
     current: current && toTagEvent(current),
     conditions: status?.condition ? [toCondition(status.condition)] : [],

@@ -1,8 +1,10 @@
 /** Where a spec tag's image comes from (`oc tag` source kinds); stored as these strings. */
 export const tagSourceKinds = ['DOCKER_IMAGE', 'IMAGE_STREAM_TAG', 'IMAGE_STREAM_IMAGE'] as const;
 export type TagSourceKind = (typeof tagSourceKinds)[number];
-export type ImportMode = 'LEGACY' | 'PRESERVE_ORIGINAL';
-export type ReferencePolicyType = 'SOURCE' | 'LOCAL';
+export const importModes = ['LEGACY', 'PRESERVE_ORIGINAL'] as const;
+export type ImportMode = (typeof importModes)[number];
+export const referencePolicyTypes = ['SOURCE', 'LOCAL'] as const;
+export type ReferencePolicyType = (typeof referencePolicyTypes)[number];
 
 export interface TagSource {
   kind: TagSourceKind;

@@ -3,8 +3,8 @@ import { oneOf } from '../core/one-of';
 import {
   tagSourceKinds,
   type ImageStream,
-  type ImportMode,
-  type ReferencePolicyType,
+  importModes,
+  referencePolicyTypes,
   type SpecTag,
 } from './image-stream-records';
 import type { Db, ImageStreamTable, SpecTagTable } from './database';
@@ -27,8 +27,8 @@ const specTagFromRow = (row: SpecTagTable): SpecTag => ({
   reference: row.reference === 1,
   scheduled: row.scheduled === 1,
   insecure: row.insecure === 1,
-  importMode: row.import_mode as ImportMode,
-  referencePolicy: row.reference_policy as ReferencePolicyType,
+  importMode: oneOf(importModes, row.import_mode, 'import mode'),
+  referencePolicy: oneOf(referencePolicyTypes, row.reference_policy, 'reference policy'),
   generation: row.generation,
   lastImportedDigest: row.last_imported_digest,
 });

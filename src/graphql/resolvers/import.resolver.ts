@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { ImportStatus } from '../enums';
 import { requireRole } from '../guards';
 import { ImportImageInput } from '../inputs/import-image.input';
 import { toImage } from '../to-image';
@@ -26,7 +25,7 @@ export class ImportResolver {
       dryRun: outcome.dryRun,
       images: outcome.images.map((result) => ({
         tag: result.tag,
-        status: result.status as ImportStatus,
+        status: result.status,
         reason: result.reason,
         message: result.message,
         image:
