@@ -26,7 +26,7 @@ const usage = `usage:
       remove integrated-registry blobs no manifest references (younger ones stay), and
       uploads nobody wrote to for registry.uploadMaxAgeSeconds
 
-Configuration: defaults < YAML file (--config) < environment (REGQL_*); see the README.`;
+Configuration: defaults < YAML file (--config) < environment (REGQL_*); see docs/configuration.md.`;
 
 async function serve(config: Config): Promise<void> {
   // Every chunk of an upload body is a new ArrayBuffer. With the default background sweeping,

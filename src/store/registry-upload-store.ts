@@ -51,7 +51,7 @@ export class RegistryUploadStore {
   /**
    * What the namespace holds: each distinct blob or manifest digest of its repositories once,
    * plus the bytes of its open uploads. Reads the namespace's rows by their key range (names are
-   * compared byte for byte, as the store's collation must: see the README), not the whole store.
+   * compared byte for byte, as the store's collation must: see docs/events.md, PostgreSQL), not the whole store.
    */
   async namespaceBytes(namespace: string): Promise<number> {
     const low = `${namespace}/`;
