@@ -35,10 +35,6 @@ export function kindsWith(plugins: readonly RegistryPlugin[], member: Member): s
   return plugins.filter((plugin) => plugin[member] !== undefined).map((plugin) => plugin.kind);
 }
 
-/** The kinds of registry regql reads: the values of GraphQL's `RegistryKind`. */
-export const registryKinds = kindsWith(builtInPlugins, 'registry');
-export type RegistryKind = (typeof registryKinds)[number];
-
 /** The kinds of webhook regql parses: the values of GraphQL's `WebhookKind`. */
 export const webhookKinds = kindsWith(builtInPlugins, 'webhook');
 export type WebhookKind = (typeof webhookKinds)[number];

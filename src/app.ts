@@ -10,6 +10,7 @@ import { startEvents } from './wiring/events';
 import { startFederation } from './wiring/federation';
 import { startHttp } from './wiring/http';
 import { startIntegratedRegistry } from './wiring/integrated-registry';
+import { startBackground } from './wiring/background';
 import { startListener } from './wiring/listener';
 import { startStore } from './wiring/store';
 import { startStreams } from './wiring/streams';
@@ -29,13 +30,14 @@ export interface App {
 
 /** The parts of the app, in the order they start; they stop in the reverse order. */
 export const PARTS = [
-  'store',
   'listener',
+  'store',
   'federation',
   'events',
   'streams',
   'integrated-registry',
   'http',
+  'background',
 ] as const;
 export type PartName = (typeof PARTS)[number];
 
@@ -71,9 +73,9 @@ export async function startApp(
     return part;
   };
   try {
+    const listener = await started('listener', startListener(config, log));
     const state = await started('store', startStore(config, log));
     const { store } = state;
-    const listener = await started('listener', startListener(config, log));
     const { url, port, publicUrl } = listener;
     const publicHost = new URL(publicUrl).host;
     const metrics = new Metrics(store.queryCount, config.graphql.metricOperations);
@@ -185,6 +187,7 @@ export async function startApp(
         log,
       ),
     );
+    await started('background', startBackground({ scheduler: streams.scheduler }, log));
     log.info({ url, publicUrl }, 'regql listening');
 
     let closing: Promise<void> | null = null;

@@ -392,7 +392,6 @@ export const configSchemaFor = (plugins: readonly RegistryPlugin[]) =>
 export const configSchema = configSchemaFor(builtInPlugins);
 
 export type Config = z.infer<typeof configSchema>;
-export type ConfiguredRegistry = Config['registries'][number];
 
 /** Environment variables and the configuration key each one sets. */
 export const environmentKeys: Record<string, string[]> = {
@@ -447,8 +446,6 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_TRUSTED_PROXIES: ['server', 'trustedProxies'],
   REGQL_AUTH_FAILURES_PER_MINUTE: ['server', 'authFailuresPerMinute'],
 };
-
-export { ConfigError };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
+import { ConfigError } from '../src/core/errors';
 
 function yamlFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'regql-config-')), 'regql.yaml');

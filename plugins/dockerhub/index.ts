@@ -1,4 +1,4 @@
-import { DOCKER_HUB } from '../../src/oci/reference';
+import { DOCKER_HUB, dockerHubHosts } from '../../src/oci/reference';
 import { createDistributionAdapter } from '../distribution/adapter';
 import { registryPlugin, type RateLimitInfo } from '../plugin';
 import { HubApi } from './hub-api';
@@ -6,9 +6,6 @@ import { readRateLimit } from './rate-limit';
 import { dockerHubPushes } from './webhook';
 
 export const HUB_API = 'https://hub.docker.com';
-
-/** The names of Docker Hub's registry in pull specs, all one registry. */
-const dockerHubHosts = [DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io'];
 
 /**
  * Docker Hub: the registry for content (auth.docker.io tokens, `library/` names), the Hub API for

@@ -37,7 +37,7 @@ function checkUrl(field: string, url: string): void {
 export class RegistryRegistration {
   constructor(private readonly catalog: RegistryCatalog) {}
 
-  /** Throws INVALID_INPUT for a request the rules refuse, EGRESS_DENIED for a URL the policy does. */
+  /** Throws BAD_USER_INPUT for a request the rules refuse, EGRESS_DENIED for a URL the policy does. */
   async add(request: RegistryRequest): Promise<RegistryEntry> {
     const problem = dnsLabelProblem(request.name);
     if (problem)

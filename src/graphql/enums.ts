@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { builtInPlugins, kindsWith } from '../../plugins';
+import { builtInPlugins, kindsWith, webhookKinds } from '../../plugins';
 import { registryCapabilities, type RegistryPlugin } from '../../plugins/plugin';
 import { eventTypes } from '../events/registry-event';
 import { credentialKinds } from '../oci/client/credential';
@@ -22,7 +22,7 @@ export const registryKindEnum = <const P extends readonly RegistryPlugin[]>(plug
 
 export const RegistryKind = registryKindEnum(builtInPlugins);
 export type RegistryKind = ValueOf<typeof RegistryKind>;
-export const WebhookKind = enumOf(kindsWith(builtInPlugins, 'webhook'));
+export const WebhookKind = enumOf(webhookKinds);
 export type WebhookKind = ValueOf<typeof WebhookKind>;
 export const Role = enumOf(roles);
 export type Role = ValueOf<typeof Role>;

@@ -3,13 +3,11 @@ import { API_VERSION } from './api-version';
 
 import type { RegistryErrorCode } from '../core/error-codes';
 
-export type OciErrorCode = RegistryErrorCode;
-
 /** An answer in the Distribution spec's error format. */
 export class OciError extends Error {
   constructor(
     readonly status: number,
-    readonly code: OciErrorCode,
+    readonly code: RegistryErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {

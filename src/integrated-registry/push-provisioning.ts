@@ -6,7 +6,8 @@ import { RegistryContentStore } from '../store/registry-content-store';
 import { inTransaction } from '../streams/stream-stores';
 import type { AliasPropagation } from '../streams/alias-propagation';
 import { recordImage, tagUpdated } from '../streams/record-image';
-import { streamLockKey, type KeyedLock } from '../streams/stream-lock';
+import type { KeyedLock } from '../core/keyed-lock';
+import { streamLockKey } from '../streams/stream-lock';
 import { requireTagRoom } from '../streams/tag-room';
 
 export interface TagPush {

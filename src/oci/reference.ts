@@ -21,7 +21,13 @@ export class ReferenceError extends Error {
 }
 
 export const DOCKER_HUB = 'docker.io';
-const dockerHubAliases = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** The names of Docker Hub's registry in pull specs, all one registry. */
+export const dockerHubHosts: readonly string[] = [
+  DOCKER_HUB,
+  'index.docker.io',
+  'registry-1.docker.io',
+];
+const dockerHubAliases = new Set(dockerHubHosts);
 
 const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const hostPattern = new RegExp(

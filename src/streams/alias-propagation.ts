@@ -5,7 +5,8 @@ import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import { inTransaction, streamStoresOn } from './stream-stores';
 import { recordImage, tagUpdated } from './record-image';
-import { streamLockKey, type KeyedLock } from './stream-lock';
+import type { KeyedLock } from '../core/keyed-lock';
+import { streamLockKey } from './stream-lock';
 
 const MAX_DEPTH = 10;
 

@@ -18,7 +18,8 @@ import { mapLimited } from '../core/map-limited';
 import { importTargets, type ImportRequest } from './import-targets';
 import { recordImage, tagUpdated } from './record-image';
 import type { SourceAccess } from './source-access';
-import { streamLockKey, type KeyedLock } from './stream-lock';
+import type { KeyedLock } from '../core/keyed-lock';
+import { streamLockKey } from './stream-lock';
 import { requireTagRoom } from './tag-room';
 
 export interface TagImportResult {

@@ -35,9 +35,11 @@ export class ImportScheduler {
   private timer: unknown = null;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perRegistry = new Map<string, number>();
-  private ticking = false;
+  private ticking: Promise<void> | null = null;
   private tickAgain = false;
   private stopped = true;
+  /** Set by `stop`: a tick under way claims nothing more. */
+  private closed = false;
 
   constructor(
     private readonly db: Db,
@@ -54,10 +56,13 @@ export class ImportScheduler {
     this.schedule(this.settings.tickMs);
   }
 
+  /** Ends the ticks; resolves once the tick under way and the imports it started are done. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closed = true;
     if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    await this.ticking;
     await Promise.all(this.inFlight.values());
   }
 
@@ -70,11 +75,10 @@ export class ImportScheduler {
         this.tickAgain = true;
         return;
       }
-      this.ticking = true;
-      this.tick()
+      this.ticking = this.tick()
         .catch((err: unknown) => this.log.error({ err }, 'scheduled import tick failed'))
         .finally(() => {
-          this.ticking = false;
+          this.ticking = null;
           this.schedule(this.tickAgain ? 0 : this.settings.tickMs);
           this.tickAgain = false;
         });
@@ -91,6 +95,7 @@ export class ImportScheduler {
       Math.min(Math.floor(free), MAX_DUE_READ) + this.inFlight.size,
     );
     for (const tag of due) {
+      if (this.closed) break;
       const key = `${tag.streamId}\u0000${tag.tag}`;
       const host = hostOf(tag.from);
       if (

@@ -1,4 +1,2 @@
-export { KeyedLock } from '../core/keyed-lock';
-
 /** Streams are locked by name, which is known before the stream exists. */
 export const streamLockKey = (namespace: string, stream: string) => `${namespace}/${stream}`;

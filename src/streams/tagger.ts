@@ -12,7 +12,8 @@ import type { Importer } from './importer';
 import { recordImage, tagUpdated, type Recorded } from './record-image';
 import { requireTagRoom } from './tag-room';
 import type { SourceAccess } from './source-access';
-import { streamLockKey, type KeyedLock } from './stream-lock';
+import type { KeyedLock } from '../core/keyed-lock';
+import { streamLockKey } from './stream-lock';
 
 export interface StreamTagRef {
   namespace: string;

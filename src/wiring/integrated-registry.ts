@@ -15,7 +15,7 @@ import type { Db } from '../store/database';
 import { RegistryGcStore } from '../store/registry-gc-store';
 import { RegistryUploadStore } from '../store/registry-upload-store';
 import type { AliasPropagation } from '../streams/alias-propagation';
-import type { KeyedLock } from '../streams/stream-lock';
+import type { KeyedLock } from '../core/keyed-lock';
 import { startPart, type Stoppable } from './teardown';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;

@@ -8,7 +8,8 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ConfigError, type Config } from '../config';
+import type { Config } from '../config';
+import { ConfigError } from '../core/errors';
 import { sendJsonError } from '../server/handler';
 import { startPart, type Stoppable } from './teardown';
 

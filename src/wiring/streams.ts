@@ -15,7 +15,7 @@ import { Importer } from '../streams/importer';
 import { ImportRate } from '../streams/import-rate';
 import { ImportScheduler } from '../streams/scheduler';
 import { SourceAccess } from '../streams/source-access';
-import { KeyedLock } from '../streams/stream-lock';
+import { KeyedLock } from '../core/keyed-lock';
 import { Tagger } from '../streams/tagger';
 import { startPart, type Stoppable } from './teardown';
 import type { Clock } from '../core/clock';
@@ -48,13 +48,15 @@ export interface StreamsPart extends Stoppable {
   tagger: Tagger;
   /** Imports that webhooks start. */
   intake: WebhookIntake;
+  /** Scheduled imports; not ticking until started. */
+  scheduler: ImportScheduler;
   countImport: (status: string, trigger: ImportTrigger) => void;
 }
 
 /**
  * Image streams in motion: imports (by API, on schedule, from webhooks), tagging and alias
- * propagation. The scheduler runs once this returns. Stopping ends the scheduler (its imports in
- * flight finish) and the webhook imports (waiting ones are dropped, running ones finish).
+ * propagation. The scheduler is built here and started by the background part, once regql
+ * serves. Stopping ends the webhook imports (waiting ones are dropped, running ones finish).
  */
 export function startStreams(config: Config, deps: StreamsDeps, log: Logger): Promise<StreamsPart> {
   return startPart(log, (teardown) => {
@@ -99,9 +101,8 @@ export function startStreams(config: Config, deps: StreamsDeps, log: Logger): Pr
       (status) => countImport(status, 'schedule'),
       deps.clock,
     );
-    scheduler.start();
-    teardown.add('import scheduler', () => scheduler.stop());
     return {
+      scheduler,
       imageStreams: new ImageStreamStore(db),
       streams: new ImageStreams(db, sources, imports.maxTagsPerStream),
       streamStatus: new StreamStatusStore(db),

@@ -62,6 +62,9 @@ describe('the layering rule', () => {
       'src/domain/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
       'src/domain/reads.ts':
         "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+      'src/auth/token.ts': importing('../egress/policy'),
+      'src/egress/policy.ts': importing('../auth/roles'),
+      'src/auth/roles.ts': exporting,
     });
     const found = violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
     expect(found).toEqual(
@@ -71,6 +74,7 @@ describe('the layering rule', () => {
         'plugins-points-down: plugins/quay/index.ts -> src/federation/catalog.ts',
         'no-file-cycles: src/domain/a.ts -> src/domain/b.ts',
         'domain-does-no-io: src/domain/reads.ts -> fs',
+        'no-folder-cycles: src/auth -> src/egress',
       ]),
     );
   });

@@ -7,7 +7,7 @@ import {
   readmeFile,
   readmeWithErrorTable,
 } from '../../scripts/emit-error-docs';
-import { registerErrorCodes } from '../../src/core/error-codes';
+import { registerErrorCodes, registeredErrorCodes } from '../../src/core/error-codes';
 
 describe('the error-code registry', () => {
   it('is what docs/errors.md and the README say (run `npm run codegen` after changing it)', () => {
@@ -45,5 +45,25 @@ describe('the error-code registry', () => {
         .map((c) => c.slice(1, -1)),
     );
     expect(used.filter((code) => !known.has(code))).toEqual([]);
+  });
+});
+
+describe('the statuses registered with each code', () => {
+  it('include every status the source answers that code with', () => {
+    const root = join(__dirname, '..', '..');
+    const answers = execFileSync(
+      'grep',
+      ['-rhoE', "(new OciError\\(|sendJsonError\\(res, )[0-9]{3}, '[A-Z_]+'", 'src'],
+      { cwd: root, encoding: 'utf8' },
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((match) => match.match(/([0-9]{3}), '([A-Z_]+)'/)!.slice(1, 3));
+    expect(answers.length).toBeGreaterThan(20);
+    const statuses = new Map(registeredErrorCodes().map((c) => [c.code, c.statuses]));
+    const unregistered = answers.filter(
+      ([status, code]) => !statuses.get(code)?.includes(Number(status)),
+    );
+    expect(unregistered).toEqual([]);
   });
 });

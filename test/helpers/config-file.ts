@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { ConfiguredRegistry } from '../../src/config';
+import type { ConfiguredRegistry } from '../../src/federation/catalog';
 
 /** A `regql.yaml` that configures these registries, in `dir` or a new temporary directory. */
 export function registriesConfigFile(

@@ -204,8 +204,8 @@ describe('starting regql', () => {
     const run = await startAndStop('none', { REGQL_REDIS_URL: 'redis://127.0.0.1:1' });
     expectNothingLeft(run, 'rejected');
     expect(run.lines[0].message).toMatch(/redis/);
-    expect(run.lines[0].parts).toEqual(['store', 'listener', 'federation']);
-    expect(run.lines[0].stopped).toEqual(['federation', 'listener', 'store']);
+    expect(run.lines[0].parts).toEqual(['listener', 'store', 'federation']);
+    expect(run.lines[0].stopped).toEqual(['federation', 'store', 'listener']);
   }, 180_000);
 });
 
