@@ -2,6 +2,7 @@ import { distributionPlugin } from './distribution';
 import { dockerHubPlugin } from './dockerhub';
 import { harborPlugin } from './harbor';
 import { integratedPlugin } from './integrated';
+import { genericCredentialKinds } from '../src/oci/client/credential';
 import type { ReaderPlugin, RegistryPlugin, WebhookPlugin } from './plugin';
 import { quayPlugin } from './quay';
 import { redHatPlugin } from './redhat';
@@ -33,6 +34,25 @@ export function kindsWith<const P extends readonly RegistryPlugin[], M extends M
 ): KindWith<P[number], M>[];
 export function kindsWith(plugins: readonly RegistryPlugin[], member: Member): string[] {
   return plugins.filter((plugin) => plugin[member] !== undefined).map((plugin) => plugin.kind);
+}
+
+/** The kinds of credential of `plugins`: the generic ones, then those each vendor defines. */
+export function credentialKindsOf(plugins: readonly RegistryPlugin[]): string[] {
+  return [
+    ...genericCredentialKinds,
+    ...plugins.flatMap((p) => p.registry?.vendorCredentials?.map((c) => c.kind) ?? []),
+  ];
+}
+
+/** The values of GraphQL's `CredentialKind`. */
+export const credentialKinds = credentialKindsOf(builtInPlugins);
+
+/** The credential kinds and user-name rules of `plugins`, for the vault. */
+export function credentialRulesOf(plugins: readonly RegistryPlugin[]) {
+  const rules = new Map(
+    plugins.flatMap((p) => p.registry?.vendorCredentials ?? []).map((c) => [c.kind, c.username]),
+  );
+  return { kinds: credentialKindsOf(plugins), username: (kind: string) => rules.get(kind) };
 }
 
 /** The kinds of webhook regql parses: the values of GraphQL's `WebhookKind`. */

@@ -1,4 +1,4 @@
-import type { CredentialKind, RegistryCredential } from '../src/oci/client/credential';
+import type { RegistryCredential } from '../src/oci/client/credential';
 import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
@@ -166,6 +166,13 @@ export const capabilityMembers = {
 export type RegistryCapability = keyof typeof capabilityMembers;
 export const registryCapabilities = Object.keys(capabilityMembers) as RegistryCapability[];
 
+/** A kind of credential a vendor defines, and the form its user name takes. */
+export interface VendorCredential {
+  kind: string;
+  /** What the user name must match, and the message when it does not. */
+  username?: { pattern: RegExp; message: string };
+}
+
 /** How a plugin reads registries of its kind. */
 export interface RegistryReader {
   /** The public service this kind stands for, preconfigured under `name` unless configured otherwise. */
@@ -178,7 +185,9 @@ export interface RegistryReader {
    */
   aliases?: readonly string[];
   /** The kinds of credential its registries take. */
-  credentialKinds: readonly CredentialKind[];
+  credentialKinds: readonly string[];
+  /** The kinds of credential this vendor defines (they are in `credentialKinds` too). */
+  vendorCredentials?: readonly VendorCredential[];
   /** What its adapters offer beyond the operations every registry has. */
   capabilities: readonly RegistryCapability[];
   /** regql provides the one registry of this kind itself: neither configured nor added. */

@@ -18,6 +18,7 @@ export const dockerHubPlugin = registryPlugin({
     hosts: [DOCKER_HUB],
     aliases: dockerHubHosts,
     credentialKinds: ['BASIC', 'DOCKER_HUB_TOKEN'],
+    vendorCredentials: [{ kind: 'DOCKER_HUB_TOKEN' }],
     capabilities: ['RATE_LIMIT'],
     create: (settings, deps) => {
       let rateLimit: RateLimitInfo | null = null;

@@ -13,6 +13,15 @@ export const quayPlugin = registryPlugin({
     preset: { name: 'quay', url: 'https://quay.io' },
     hosts: ['quay.io'],
     credentialKinds: ['BASIC', 'QUAY_ROBOT', 'TOKEN'],
+    vendorCredentials: [
+      {
+        kind: 'QUAY_ROBOT',
+        username: {
+          pattern: /^[a-z0-9_]+\+[a-z0-9_]+$/,
+          message: 'a Quay robot username is "<organization>+<robot>"',
+        },
+      },
+    ],
     capabilities: ['TAG_HISTORY', 'RESTORE_TAG', 'VULNERABILITY_SCAN'],
     create: (settings, deps) => {
       const registry = createDistributionAdapter(settings, deps);

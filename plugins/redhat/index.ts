@@ -18,6 +18,16 @@ export const redHatPlugin = registryPlugin({
     preset: { name: 'redhat', url: 'https://registry.redhat.io' },
     hosts: redHatHosts,
     credentialKinds: ['BASIC', 'REDHAT_SERVICE_ACCOUNT'],
+    vendorCredentials: [
+      {
+        kind: 'REDHAT_SERVICE_ACCOUNT',
+        username: {
+          pattern: /^\d+\|\S+$/,
+          message:
+            'a Red Hat service account username is "<digits>|<name>", e.g. "11009103|my-account"',
+        },
+      },
+    ],
     capabilities: [],
     create: (settings, deps) => createDistributionAdapter(settings, deps),
     // Loaded on demand, so that regql itself never loads test code.

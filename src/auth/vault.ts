@@ -1,17 +1,20 @@
 import { invalidInput } from '../core/errors';
 import { oneOf } from '../core/one-of';
-import {
-  credentialKinds,
-  type CredentialKind,
-  type RegistryCredential,
-} from '../oci/client/credential';
+import type { RegistryCredential } from '../oci/client/credential';
 import { canonicalRegistry, isRepositoryComponent } from '../oci/reference';
 import type { CredentialStore, StoredCredential } from '../store/credential-store';
 import { parseDockerConfig } from './docker-config';
 import type { SecretBox } from './secret-box';
 import { newId } from './token-secret';
 
-export type { CredentialKind };
+/**
+ * The kinds of credential regql knows (BASIC, TOKEN and those the plugins define) and the form
+ * each kind's user name takes; the composition root passes the plugins' declarations.
+ */
+export interface CredentialKinds {
+  kinds: readonly string[];
+  username(kind: string): { pattern: RegExp; message: string } | undefined;
+}
 
 /** What the API shows of a credential: everything but the secret. */
 export interface CredentialView {
@@ -19,7 +22,7 @@ export interface CredentialView {
   namespace: string;
   registryHost: string;
   username: string | null;
-  kind: CredentialKind;
+  kind: string;
   createdAt: string;
 }
 
@@ -27,7 +30,7 @@ export interface NewCredential {
   registryHost: string;
   username: string | null;
   password: string;
-  kind: CredentialKind;
+  kind: string;
 }
 
 const hostPattern =
@@ -48,29 +51,6 @@ export function normalizeRegistryHost(value: string): string {
   return [canonicalRegistry(lower), ...path].join('/');
 }
 
-function checkShape(kind: CredentialKind, username: string | null, password: string): void {
-  if (password.length === 0) throw invalidInput('password must not be empty');
-  if (password.length > 16384) throw invalidInput('password is longer than 16384 characters');
-  if (kind !== 'TOKEN' && !username) throw invalidInput(`a ${kind} credential needs a username`);
-  if (kind === 'REDHAT_SERVICE_ACCOUNT' && !/^\d+\|\S+$/.test(username ?? '')) {
-    throw invalidInput(
-      'a Red Hat service account username is "<digits>|<name>", e.g. "11009103|my-account"',
-    );
-  }
-  if (kind === 'QUAY_ROBOT' && !/^[a-z0-9_]+\+[a-z0-9_]+$/.test(username ?? '')) {
-    throw invalidInput('a Quay robot username is "<organization>+<robot>"');
-  }
-}
-
-const view = (row: StoredCredential): CredentialView => ({
-  id: row.id,
-  namespace: row.namespace,
-  registryHost: row.registry_host,
-  username: row.username,
-  kind: oneOf(credentialKinds, row.kind, 'credential kind'),
-  createdAt: row.created_at,
-});
-
 /** host[/path] prefix match on a path-component boundary. */
 const covers = (prefix: string, target: string) =>
   target === prefix || target.startsWith(`${prefix}/`);
@@ -84,14 +64,35 @@ export class Vault {
     private readonly store: CredentialStore,
     private readonly box: SecretBox,
     readonly sharedNamespace: string,
+    private readonly kinds: CredentialKinds,
   ) {}
 
+  private checkShape(kind: string, username: string | null, password: string): void {
+    if (!this.kinds.kinds.includes(kind)) throw invalidInput(`unknown credential kind ${kind}`);
+    if (password.length === 0) throw invalidInput('password must not be empty');
+    if (password.length > 16384) throw invalidInput('password is longer than 16384 characters');
+    if (kind !== 'TOKEN' && !username) throw invalidInput(`a ${kind} credential needs a username`);
+    const rule = this.kinds.username(kind);
+    if (rule && !rule.pattern.test(username ?? '')) throw invalidInput(rule.message);
+  }
+
+  private view(row: StoredCredential): CredentialView {
+    return {
+      id: row.id,
+      namespace: row.namespace,
+      registryHost: row.registry_host,
+      username: row.username,
+      kind: oneOf(this.kinds.kinds, row.kind, 'credential kind'),
+      createdAt: row.created_at,
+    };
+  }
+
   async add(namespace: string, input: NewCredential): Promise<CredentialView> {
-    checkShape(input.kind, input.username, input.password);
+    this.checkShape(input.kind, input.username, input.password);
     const [row] = await this.insert(namespace, [
       { ...input, registryHost: normalizeRegistryHost(input.registryHost) },
     ]);
-    return view(row);
+    return this.view(row);
   }
 
   async importDockerConfig(namespace: string, config: string): Promise<CredentialView[]> {
@@ -101,17 +102,17 @@ export class Vault {
       password: e.secret,
       kind: 'BASIC' as const,
     }));
-    for (const e of entries) checkShape(e.kind, e.username, e.password);
-    return (await this.insert(namespace, entries)).map(view);
+    for (const e of entries) this.checkShape(e.kind, e.username, e.password);
+    return (await this.insert(namespace, entries)).map((row) => this.view(row));
   }
 
   async list(namespace: string): Promise<CredentialView[]> {
-    return (await this.store.list(namespace)).map(view);
+    return (await this.store.list(namespace)).map((row) => this.view(row));
   }
 
   async get(id: string): Promise<CredentialView | undefined> {
     const row = await this.store.get(id);
-    return row && view(row);
+    return row && this.view(row);
   }
 
   delete(id: string): Promise<boolean> {

@@ -1,8 +1,7 @@
 import { registerEnumType } from 'type-graphql';
-import { builtInPlugins, kindsWith, webhookKinds } from '../../plugins';
+import { builtInPlugins, credentialKinds, kindsWith, webhookKinds } from '../../plugins';
 import { registryCapabilities, type RegistryPlugin } from '../../plugins/plugin';
 import { eventTypes } from '../events/registry-event';
-import { credentialKinds } from '../oci/client/credential';
 import { roles } from '../store/identity-records';
 import { importModes, referencePolicyTypes, tagSourceKinds } from '../store/image-stream-records';
 import { importStatuses } from '../domain/import-status';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PluginRegistry } from '../../plugins';
+import { builtInPlugins, credentialRulesOf, PluginRegistry } from '../../plugins';
 import { PullAccess } from '../auth/pull-access';
 import type { SecretBox } from '../auth/secret-box';
 import { Vault } from '../auth/vault';
@@ -68,7 +68,12 @@ export function startFederation(
       new EgressPolicy(privateNetworks),
     );
     teardown.add('registry adapters', () => registries.close());
-    const vault = new Vault(new CredentialStore(deps.db), deps.secretBox, config.sharedNamespace);
+    const vault = new Vault(
+      new CredentialStore(deps.db),
+      deps.secretBox,
+      config.sharedNamespace,
+      credentialRulesOf(builtInPlugins),
+    );
     const pullGrants = new PullGrantStore(deps.db);
     const pulls = new PullAccess(pullGrants, config.registry.publicNamespaces);
     const cache = contentCache(config.cache.maxEntries);

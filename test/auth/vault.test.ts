@@ -7,13 +7,19 @@ import { Vault } from '../../src/auth/vault';
 import { CredentialStore } from '../../src/store/credential-store';
 import type { Store } from '../../src/store/open-store';
 import { openTestStore } from '../helpers/postgres';
+import { builtInPlugins, credentialRulesOf } from '../../plugins';
 
 describe('vault lookup, as image streams pick credentials', () => {
   let store: Store;
   let vault: Vault;
   beforeAll(async () => {
     store = await openTestStore('regql-vault-');
-    vault = new Vault(new CredentialStore(store.db), new SecretBox(randomBytes(32)), 'shared');
+    vault = new Vault(
+      new CredentialStore(store.db),
+      new SecretBox(randomBytes(32)),
+      'shared',
+      credentialRulesOf(builtInPlugins),
+    );
     const add = (namespace: string, registryHost: string, password: string) =>
       vault.add(namespace, { registryHost, username: 'u', password, kind: 'BASIC' });
     await add('team', 'quay.io', 'team-quay');
@@ -43,6 +49,19 @@ describe('vault lookup, as image streams pick credentials', () => {
     expect(await secret('other', 'quay.io', 'acme/app')).toBe('shared-quay');
     expect(await secret(null, 'quay.io', 'acme/app')).toBe('shared-quay');
     expect(await secret('team', 'example.com', 'a/b')).toBeNull();
+  });
+
+  it("checks user names by the rule of the plugin that defines the credential's kind", async () => {
+    const add = (kind: string, username: string) =>
+      vault.add('team', { registryHost: 'quay.io', username, password: 'pw', kind });
+    await expect(add('QUAY_ROBOT', 'acme')).rejects.toThrow(
+      'a Quay robot username is "<organization>+<robot>"',
+    );
+    await expect(add('REDHAT_SERVICE_ACCOUNT', 'svc')).rejects.toThrow(
+      'a Red Hat service account username is "<digits>|<name>", e.g. "11009103|my-account"',
+    );
+    await expect(add('QUAY_ROBOT', 'acme+ci')).resolves.toMatchObject({ kind: 'QUAY_ROBOT' });
+    await expect(add('NO_SUCH_KIND', 'u')).rejects.toThrow('unknown credential kind NO_SUCH_KIND');
   });
 
   it('refuses a sealed secret moved to another credential row', async () => {

@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { builtInPlugins, PluginRegistry } from '../../plugins';
+import {
+  builtInPlugins,
+  credentialKinds,
+  credentialKindsOf,
+  credentialRulesOf,
+  PluginRegistry,
+} from '../../plugins';
 import { createDistributionAdapter } from '../../plugins/distribution/adapter';
 import { registryPlugin, type StandIn } from '../../plugins/plugin';
 import { basicCredentials, listen, proxy, registryError } from '../../plugins/stand-in-common';
@@ -43,7 +49,13 @@ const examplePlugin = registryPlugin({
   kind: 'EXAMPLE',
   registry: {
     hosts: ['registry.example.test'],
-    credentialKinds: ['BASIC'],
+    credentialKinds: ['BASIC', 'EXAMPLE_ROBOT'],
+    vendorCredentials: [
+      {
+        kind: 'EXAMPLE_ROBOT',
+        username: { pattern: /^robot\$/, message: 'an Example robot is named "robot$<name>"' },
+      },
+    ],
     capabilities: [],
     create: (settings, deps) => createDistributionAdapter(settings, deps),
     standIn: () => exampleStandIn,
@@ -70,6 +82,14 @@ describe('a new registry kind is one folder and one line in the list', () => {
       { name: 'example', kind: 'EXAMPLE', url: 'https://registry.example.test', insecure: false },
     ]);
     expect(() => loadConfig({ file, env: {} })).toThrow(/registries\.0\.kind/);
+  });
+
+  it('brings its kind of credential, with the rule for its user names', () => {
+    expect(credentialKindsOf(plugins)).toEqual([...credentialKinds, 'EXAMPLE_ROBOT']);
+    expect(credentialKinds).not.toContain('EXAMPLE_ROBOT');
+    const rules = credentialRulesOf(plugins);
+    expect(rules.username('EXAMPLE_ROBOT')?.pattern.test('robot$ci')).toBe(true);
+    expect(rules.username('EXAMPLE_ROBOT')?.pattern.test('ci')).toBe(false);
   });
 
   it('reads pull specs naming its hosts, and declares what it supports', () => {

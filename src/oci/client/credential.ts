@@ -1,12 +1,8 @@
-/** The kinds of credential the vault keeps; a plugin names those its registries take. */
-export const credentialKinds = [
-  'BASIC',
-  'TOKEN',
-  'REDHAT_SERVICE_ACCOUNT',
-  'QUAY_ROBOT',
-  'DOCKER_HUB_TOKEN',
-] as const;
-export type CredentialKind = (typeof credentialKinds)[number];
+/**
+ * The kinds of credential every registry can take: a user name and password, or a bare token.
+ * Vendors add their own kinds in their plugins (`vendorCredentials`).
+ */
+export const genericCredentialKinds = ['BASIC', 'TOKEN'] as const;
 
 /** A decrypted credential, held in memory only for the requests that use it. */
 export interface RegistryCredential {
@@ -14,7 +10,7 @@ export interface RegistryCredential {
   id: string;
   username: string | null;
   secret: string;
-  /** One of `credentialKinds`. */
+  /** BASIC, TOKEN or a kind a plugin defines. */
   kind: string;
 }
 
