@@ -18,6 +18,8 @@ export interface RegistryApiDeps {
   identities: Identities;
   pushes: PushProvisioning;
   publicUrl: string;
+  /** Whether `publicUrl` was configured; if not, challenges name the host the client asked for. */
+  publicUrlConfigured: boolean;
   pulls: PullAccess;
   limits: UploadLimits;
 }
@@ -33,6 +35,8 @@ export interface UploadLimits {
 /** What the caller of one request may do, from a bearer token or basic credentials. */
 export interface Access {
   may(repository: string, action: Action): Promise<boolean>;
+  /** What the caller behind the request may do, whatever scopes its bearer token names. */
+  callerMay(repository: string, action: Action): Promise<boolean>;
   catalog: boolean;
   /** The regql token behind the request (its namespace decides what the catalog lists). */
   identity: Identity | null;
@@ -44,8 +48,11 @@ export interface ApiContext {
   content: RegistryContentStore;
   uploads: RegistryUploadStore;
   quota: NamespaceQuota;
-  /** The `www-authenticate` value sending a client to the token endpoint for `scope`. */
-  challenge(scope?: string): string;
+  /**
+   * The `www-authenticate` value sending a client to the token endpoint for `scope`; `host` is
+   * the request's Host header.
+   */
+  challenge(host: string | undefined, scope?: string): string;
 }
 
 export function apiContext(deps: RegistryApiDeps): ApiContext {
@@ -55,9 +62,21 @@ export function apiContext(deps: RegistryApiDeps): ApiContext {
     content: new RegistryContentStore(deps.db),
     uploads,
     quota: new NamespaceQuota(uploads, deps.limits.namespaceQuotaBytes),
-    challenge: (scope) =>
-      `Bearer realm="${deps.publicUrl}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
+    challenge: (host, scope) =>
+      `Bearer realm="${realmBase(deps, host)}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
   };
+}
+
+/** A Host header that is a host name or address with an optional port, and nothing else. */
+const plainHost = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Where clients find the token endpoint: the configured `publicUrl`, or without one the host the
+ * client reached regql by, so that a registry known by another name than localhost still works.
+ */
+function realmBase(deps: RegistryApiDeps, host: string | undefined): string {
+  if (deps.publicUrlConfigured || !host || !plainHost.test(host)) return deps.publicUrl;
+  return `${new URL(deps.publicUrl).protocol}//${host}`;
 }
 
 /** Answers 201 for content now stored at `location` under `digest`. */

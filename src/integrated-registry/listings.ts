@@ -45,13 +45,14 @@ export async function tags(
 
 export async function catalog(
   ctx: ApiContext,
+  host: string | undefined,
   res: ServerResponse,
   url: URL,
   access: Access | null,
 ): Promise<void> {
   if (!access?.catalog || !access.identity) {
     throw new OciError(401, 'UNAUTHORIZED', 'the catalog needs a signed-in caller', {
-      'www-authenticate': ctx.challenge('registry:catalog:*'),
+      'www-authenticate': ctx.challenge(host, 'registry:catalog:*'),
     });
   }
   const { n, last } = pageParams(url);

@@ -32,15 +32,23 @@ export function checkDigest(digest: string): string {
   return digest;
 }
 
-function checkReference(reference: string): string {
+const readsOnly = new Set(['GET', 'HEAD', 'DELETE']);
+
+/**
+ * A tag or digest. A tag that breaks the rules cannot exist: reading or deleting it answers 404
+ * MANIFEST_UNKNOWN, as for any missing manifest; pushing to it is refused as invalid.
+ */
+function checkReference(reference: string, method: string): string {
   if (reference.includes(':')) return checkDigest(reference);
   const problem = tagProblem(reference);
+  if (problem && readsOnly.has(method))
+    throw new OciError(404, 'MANIFEST_UNKNOWN', `manifest "${reference}" cannot exist: ${problem}`);
   if (problem) throw new OciError(400, 'MANIFEST_INVALID', `tag "${reference}" ${problem}`);
   return reference;
 }
 
 /** Maps a /v2 path to its endpoint; anything else is a 404 NAME_UNKNOWN or a 400. */
-export function parseRoute(pathname: string): Route | null {
+export function parseRoute(pathname: string, method: string): Route | null {
   if (pathname === '/v2/' || pathname === '/v2') return { kind: 'base' };
   if (pathname === '/v2/_catalog') return { kind: 'catalog' };
   const rest = pathname.slice('/v2/'.length);
@@ -60,7 +68,11 @@ export function parseRoute(pathname: string): Route | null {
   if (match) return { kind: 'blob', name: checkName(match[1]), digest: checkDigest(match[2]) };
   match = /^(.+)\/manifests\/([^/]+)$/.exec(rest);
   if (match)
-    return { kind: 'manifest', name: checkName(match[1]), reference: checkReference(match[2]) };
+    return {
+      kind: 'manifest',
+      name: checkName(match[1]),
+      reference: checkReference(match[2], method),
+    };
   match = /^(.+)\/tags\/list$/.exec(rest);
   if (match) return { kind: 'tags', name: checkName(match[1]) };
   match = /^(.+)\/referrers\/([^/]+)$/.exec(rest);

@@ -8,7 +8,7 @@ import { blobs } from './blobs';
 import { OciError, sendOciError } from './errors';
 import { catalog, referrers, tags } from './listings';
 import { manifests } from './manifests';
-import { parseRoute, type Route } from './paths';
+import { checkName, parseRoute, type Route } from './paths';
 import { callerOf } from './token-endpoint';
 import { continueUpload, startUpload } from './uploads';
 
@@ -44,10 +44,12 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
       markCredentialsRefused(req);
       return null;
     }
+    const callerMay = async (repository: string, action: Action) =>
+      (await allowedActions(deps.pulls, identity ?? null, repository)).includes(action);
     return {
       may: async (repository, action) =>
-        grants(verified.access, repository, action) &&
-        (await allowedActions(deps.pulls, identity ?? null, repository)).includes(action),
+        grants(verified.access, repository, action) && (await callerMay(repository, action)),
+      callerMay,
       catalog: verified.access.some((g) => g.type === 'registry' && g.name === 'catalog'),
       identity: identity ?? null,
     };
@@ -57,9 +59,11 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
     markCredentialsRefused(req);
     return null;
   }
+  const callerMay = async (repository: string, action: Action) =>
+    (await allowedActions(deps.pulls, caller, repository)).includes(action);
   return {
-    may: async (repository, action) =>
-      (await allowedActions(deps.pulls, caller, repository)).includes(action),
+    may: callerMay,
+    callerMay,
     catalog: caller !== null,
     identity: caller,
   };
@@ -67,15 +71,33 @@ async function accessOf(deps: RegistryApiDeps, req: IncomingMessage): Promise<Ac
 
 async function requireAccess(
   ctx: ApiContext,
+  req: IncomingMessage,
   access: Access | null,
   repository: string,
   action: Action,
+  alsoPulling: string | null,
 ): Promise<Access> {
   if (access && (await access.may(repository, action))) return access;
-  const scope = `repository:${repository}:${scopeActions[action]}`;
+  // A mount reads its source: ask for that scope too, so one token can mount.
+  const scope = [
+    `repository:${repository}:${scopeActions[action]}`,
+    ...(alsoPulling ? [`repository:${alsoPulling}:pull`] : []),
+  ].join(' ');
   throw new OciError(401, 'UNAUTHORIZED', `${action} on ${repository} needs a token granting it`, {
-    'www-authenticate': ctx.challenge(scope),
+    'www-authenticate': ctx.challenge(req.headers.host, scope),
   });
+}
+
+/** The repository a cross-repository mount reads from, when the request names a valid one. */
+function mountSource(route: Route, method: string, url: URL): string | null {
+  const from = url.searchParams.get('from');
+  if (route.kind !== 'uploads' || method !== 'POST' || !url.searchParams.get('mount') || !from)
+    return null;
+  try {
+    return checkName(from);
+  } catch {
+    return null;
+  }
 }
 
 const toOciError = (err: UploadError) =>
@@ -86,13 +108,14 @@ export function registryApi(deps: RegistryApiDeps) {
   const ctx = apiContext(deps);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     try {
-      const route = parseRoute(rawPath(req));
+      const method = req.method ?? 'GET';
+      const route = parseRoute(rawPath(req), method);
       if (!route) throw new OciError(404, 'NAME_UNKNOWN', `no endpoint ${url.pathname}`);
       const access = await accessOf(deps, req);
       if (route.kind === 'base') {
         if (!access || (!access.identity && !req.headers.authorization)) {
           throw new OciError(401, 'UNAUTHORIZED', 'authentication required', {
-            'www-authenticate': ctx.challenge(),
+            'www-authenticate': ctx.challenge(req.headers.host),
           });
         }
         res.writeHead(200, {
@@ -102,9 +125,15 @@ export function registryApi(deps: RegistryApiDeps) {
         });
         return void res.end('{}');
       }
-      if (route.kind === 'catalog') return await catalog(ctx, res, url, access);
-      const method = req.method ?? 'GET';
-      const allowed = await requireAccess(ctx, access, route.name, actionOf(route, method));
+      if (route.kind === 'catalog') return await catalog(ctx, req.headers.host, res, url, access);
+      const allowed = await requireAccess(
+        ctx,
+        req,
+        access,
+        route.name,
+        actionOf(route, method),
+        mountSource(route, method, url),
+      );
       switch (route.kind) {
         case 'uploads':
           if (method !== 'POST')

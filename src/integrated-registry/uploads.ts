@@ -97,6 +97,25 @@ async function knownUpload(ctx: ApiContext, name: string, id: string) {
   return upload;
 }
 
+/** Repositories looked at for a mount without `from`; enough to find a shared base layer. */
+const MOUNT_CANDIDATES = 50;
+
+/**
+ * For a mount that names no source (automatic content discovery): a repository that holds the
+ * blob and that the caller may pull from, if any. The caller's rights decide, not the token's
+ * scopes: the client could not know which repository to ask a scope for, and the blob lands only
+ * in a repository the token may push to.
+ */
+async function readableHolder(
+  ctx: ApiContext,
+  access: Access,
+  digest: string,
+): Promise<string | null> {
+  for (const repository of await ctx.content.repositoriesWithBlob(digest, MOUNT_CANDIDATES))
+    if (await access.callerMay(repository, 'pull')) return repository;
+  return null;
+}
+
 /** POST on the uploads of `name`: a cross-repository mount, a monolithic upload or a session. */
 export async function startUpload(
   ctx: ApiContext,
@@ -107,11 +126,13 @@ export async function startUpload(
   access: Access,
 ): Promise<void> {
   const mount = url.searchParams.get('mount');
-  const from = url.searchParams.get('from');
-  if (mount && from) {
+  if (mount) {
     checkDigest(mount);
-    checkName(from);
-    const size = (await access.may(from, 'pull')) ? await ctx.content.blobSize(from, mount) : null;
+    const from = url.searchParams.get('from');
+    const source = from
+      ? (await access.may(checkName(from), 'pull')) && from
+      : await readableHolder(ctx, access, mount);
+    const size = source ? await ctx.content.blobSize(source, mount) : null;
     if (size !== null) {
       await ctx.quota.check(name, size);
       await ctx.content.linkBlob(name, mount, size);

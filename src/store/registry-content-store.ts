@@ -36,6 +36,18 @@ export class RegistryContentStore {
     return row?.size ?? null;
   }
 
+  /** Repositories that hold the blob `digest`, by name, at most `limit`. */
+  async repositoriesWithBlob(digest: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('registry_blobs')
+      .select('repository')
+      .where('digest', '=', digest)
+      .orderBy('repository')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.repository);
+  }
+
   /** Which of `digests` the repository has as blobs or as manifests. */
   async present(repository: string, digests: string[]): Promise<Set<string>> {
     if (digests.length === 0) return new Set();

@@ -78,6 +78,7 @@ export function startIntegratedRegistry(
         identities: deps.identities,
         pushes,
         publicUrl: deps.publicUrl,
+        publicUrlConfigured: config.publicUrl !== undefined,
         pulls: deps.pulls,
         limits: config.registry,
       }),
