@@ -105,7 +105,7 @@ export async function manifests(
   if (req.method === 'DELETE') {
     const removed = reference.includes(':')
       ? await ctx.content.deleteManifest(name, reference)
-      : await ctx.content.deleteTag(name, reference);
+      : await ctx.deps.pushes.tagDeleted(name, reference);
     if (!removed)
       throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
     res.writeHead(202, { ...API_VERSION, 'content-length': 0 });

@@ -84,4 +84,22 @@ export class PushProvisioning {
       this.announcer.appended();
     }
   }
+
+  /**
+   * A tag deleted on /v2 leaves its image stream as `oc tag -d` does: the spec tag and its
+   * history go with it, in one transaction. False when neither had the tag.
+   */
+  async tagDeleted(repository: string, tag: string): Promise<boolean> {
+    const [namespace, name] = repository.split('/');
+    return this.lock.run(streamLockKey(namespace, name), () =>
+      inTransaction(this.db, async (trx) => {
+        const untagged = await new RegistryContentStore(trx.db).deleteTag(repository, tag);
+        const stream = await trx.imageStreams.get(namespace, name);
+        const removed =
+          stream !== undefined && (await trx.imageStreams.deleteSpecTag(stream.id, tag));
+        if (stream && removed) await trx.status.deleteTag(stream.id, tag);
+        return untagged || removed;
+      }),
+    );
+  }
 }

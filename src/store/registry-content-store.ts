@@ -97,20 +97,63 @@ export class RegistryContentStore {
   }
 
   /** The manifest a tag or digest names in the repository, if any, in one read. */
+  /**
+   * The manifest a reference names in `repository`. A tag is the image stream tag of the same
+   * name first: its current image, whatever made it current (a push, `tagImage`, an alias, a
+   * rollback); a tag the stream does not have is the last one pushed.
+   */
   async resolve(repository: string, reference: string): Promise<StoredManifest | undefined> {
     const digest = reference.includes(':')
       ? reference
-      : this.db
+      : ((await this.streamTags(repository, { only: reference, after: null, limit: 1 }))[0]
+          ?.digest ??
+        this.db
           .selectFrom('registry_tags')
           .select('digest')
           .where('repository', '=', repository)
-          .where('tag', '=', reference);
+          .where('tag', '=', reference));
     return this.db
       .selectFrom('registry_manifests')
       .selectAll()
       .where('repository', '=', repository)
       .where('digest', '=', digest)
       .executeTakeFirst();
+  }
+
+  /**
+   * The tags of the image stream that `repository` is, each with its current image, where that
+   * image's manifest is in the repository (an imported image that lives upstream is not).
+   */
+  private async streamTags(
+    repository: string,
+    which: { only: string | null; after: string | null; limit: number },
+  ): Promise<{ tag: string; digest: string; updatedAt: string }[]> {
+    const [namespace, name] = repository.split('/');
+    const rows = await this.db
+      .selectFrom('tag_events as te')
+      .innerJoin('image_streams as s', 's.id', 'te.stream_id')
+      .innerJoin('registry_manifests as m', (join) =>
+        join.onRef('m.digest', '=', 'te.image').on('m.repository', '=', repository),
+      )
+      .select(['te.tag as tag', 'te.image as digest', 'te.created as updatedAt'])
+      .where('s.namespace', '=', namespace)
+      .where('s.name', '=', name)
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'te.seq',
+          '=',
+          selectFrom('tag_events as newest')
+            .select(({ fn }) => fn.max('newest.seq').as('seq'))
+            .whereRef('newest.stream_id', '=', 'te.stream_id')
+            .whereRef('newest.tag', '=', 'te.tag'),
+        ),
+      )
+      .$if(which.only !== null, (q) => q.where('te.tag', '=', which.only as string))
+      .$if(which.after !== null, (q) => q.where('te.tag', '>', which.after as string))
+      .orderBy('te.tag')
+      .limit(which.limit)
+      .execute();
+    return rows;
   }
 
   async setTag(repository: string, tag: string, digest: string): Promise<void> {
@@ -157,7 +200,7 @@ export class RegistryContentStore {
     n: number,
     last: string | null,
   ): Promise<Page<{ tag: string; digest: string; updatedAt: string }>> {
-    const rows = await this.db
+    const pushed = await this.db
       .selectFrom('registry_tags')
       .select(['tag', 'digest', 'updated_at'])
       .where('repository', '=', repository)
@@ -165,11 +208,14 @@ export class RegistryContentStore {
       .orderBy('tag')
       .limit(n + 1)
       .execute();
-    return cut(
-      rows.map((r) => ({ tag: r.tag, digest: r.digest, updatedAt: r.updated_at })),
-      n,
-      (r) => r.tag,
+    const streamed = await this.streamTags(repository, { only: null, after: last, limit: n + 1 });
+    // The stream's tags win; pushed tags it lacks follow, all in name order.
+    const byTag = new Map(
+      pushed.map((r) => [r.tag, { tag: r.tag, digest: r.digest, updatedAt: r.updated_at }]),
     );
+    for (const row of streamed) byTag.set(row.tag, row);
+    const rows = [...byTag.values()].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+    return cut(rows.slice(0, n + 1), n, (r) => r.tag);
   }
 
   async repositoryExists(repository: string): Promise<boolean> {

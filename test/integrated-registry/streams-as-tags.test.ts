@@ -1,0 +1,94 @@
+import {
+  CreateTokenDocument,
+  RollbackTagDocument,
+  StreamTagDocument,
+  TagImageDocument,
+} from '../generated/graphql';
+import { buildImage, skopeo, skopeoCopy } from '../helpers/images';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { RegistryClient } from './distribution-client';
+
+/** Image streams are the tag namespace of the integrated registry: what a stream tag's current image is, /v2 serves. */
+describe('the integrated registry serves image stream tags', () => {
+  let server: TestServer;
+  let host: string;
+  let editor: { username: string; password: string };
+
+  const digestOf = async (reference: string) =>
+    (
+      JSON.parse(
+        await skopeo([
+          'inspect',
+          '--tls-verify=false',
+          `--creds=${editor.username}:${editor.password}`,
+          `docker://${host}/${reference}`,
+        ]),
+      ) as { Digest: string }
+    ).Digest;
+  const tagsOf = async (repository: string) =>
+    (
+      JSON.parse(
+        await skopeo([
+          'list-tags',
+          '--tls-verify=false',
+          `--creds=${editor.username}:${editor.password}`,
+          `docker://${host}/${repository}`,
+        ]),
+      ) as { Tags: string[] }
+    ).Tags;
+  const push = async (labels: Record<string, string>, reference: string) => {
+    const image = await buildImage({ labels });
+    await skopeoCopy(`oci:${image.layout}:${image.tag}`, `docker://${host}/${reference}`, {
+      destCreds: editor,
+    });
+    return image.descriptor.digest;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    host = new URL(server.url).host;
+    const token = (
+      await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'EDITOR' } })
+    ).data!.createToken.token;
+    editor = { username: 'ci', password: token };
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('serves the rolled-back image for the tag, as the stream shows it', async () => {
+    const first = await push({ build: '1' }, 'team-a/app:v1');
+    const second = await push({ build: '2' }, 'team-a/app:v1');
+    expect(await digestOf('team-a/app:v1')).toBe(second);
+    const rolled = await server.gql(RollbackTagDocument, {
+      input: { namespace: 'team-a', stream: 'app', tag: 'v1', position: 1 },
+    });
+    expect(rolled.data!.rollbackTag.current!.image).toBe(first);
+    expect(await digestOf('team-a/app:v1')).toBe(first);
+  });
+
+  it('serves a tag that tagImage made, and lists it', async () => {
+    const built = await push({ build: '3' }, 'team-a/app:v2');
+    const tagged = await server.gql(TagImageDocument, {
+      input: { source: 'team-a/app:v2', destination: 'team-a/app:prod' },
+    });
+    expect(tagged.errors).toBeUndefined();
+    expect(await digestOf('team-a/app:prod')).toBe(built);
+    expect(await tagsOf('team-a/app')).toEqual(['prod', 'v1', 'v2']);
+  });
+
+  it('takes a tag deleted on /v2 out of the image stream too, history and all', async () => {
+    await push({ build: '4' }, 'team-a/gone:v1');
+    const c = new RegistryClient(() => server.url, editor.password);
+    await c.authorize(['repository:team-a/gone:pull,push,delete']);
+    expect((await c.request('DELETE', '/v2/team-a/gone/manifests/v1')).status).toBe(202);
+    expect((await c.get('/v2/team-a/gone/manifests/v1')).status).toBe(404);
+    expect((await c.request('DELETE', '/v2/team-a/gone/manifests/v1')).status).toBe(404);
+    const stream = await server.gql(StreamTagDocument, {
+      namespace: 'team-a',
+      name: 'gone',
+      tag: 'v1',
+    });
+    expect(stream.data!.imageStream!.tag).toBeNull();
+  });
+});
