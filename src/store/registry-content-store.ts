@@ -174,6 +174,20 @@ export class RegistryContentStore {
     return result.numDeletedRows > 0n;
   }
 
+  /**
+   * Forgets everything the repository holds: tags, manifests and blob links. The bytes stay until
+   * garbage collection finds nothing referencing them.
+   */
+  async deleteRepository(repository: string): Promise<void> {
+    await this.db.deleteFrom('registry_tags').where('repository', '=', repository).execute();
+    await this.db
+      .deleteFrom('registry_manifest_refs')
+      .where('repository', '=', repository)
+      .execute();
+    await this.db.deleteFrom('registry_manifests').where('repository', '=', repository).execute();
+    await this.db.deleteFrom('registry_blobs').where('repository', '=', repository).execute();
+  }
+
   /** Deletes a manifest and the tags that named it; its blobs stay until garbage collection. */
   async deleteManifest(repository: string, digest: string): Promise<boolean> {
     await this.db

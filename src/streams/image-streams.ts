@@ -1,10 +1,11 @@
-import { invalidInput } from '../core/errors';
+import { invalidInput, notFound } from '../core/errors';
 import { assertDnsLabel } from '../domain/names';
 import { formatPlatform, parsePlatform } from '../domain/platform';
 import { buildSpecTags, type SpecTagRequest } from '../domain/spec-tag';
 import { assertTagRoom } from '../domain/tag-limit';
 import type { Db } from '../store/database';
 import type { ImageStream } from '../store/image-stream-records';
+import { RegistryContentStore } from '../store/registry-content-store';
 import type { SourceAccess } from './source-access';
 import { inTransaction } from './stream-stores';
 
@@ -43,5 +44,18 @@ export class ImageStreams {
     );
     if (!created) throw invalidInput(`image stream ${namespace}/${name} exists already`);
     return created;
+  }
+
+  /**
+   * Deletes the stream and, in the same transaction, its repository in the integrated registry:
+   * its tags leave /v2 and its blobs become garbage for `gc` after the grace period.
+   */
+  async delete(namespace: string, name: string): Promise<void> {
+    const deleted = await inTransaction(this.db, async (trx) => {
+      if (!(await trx.imageStreams.delete(namespace, name))) return false;
+      await new RegistryContentStore(trx.db).deleteRepository(`${namespace}/${name}`);
+      return true;
+    });
+    if (!deleted) throw notFound(`image stream ${namespace}/${name} does not exist`);
   }
 }

@@ -1,5 +1,6 @@
 import {
   CreateTokenDocument,
+  DeleteImageStreamDocument,
   RollbackTagDocument,
   StreamTagDocument,
   TagImageDocument,
@@ -75,6 +76,21 @@ describe('the integrated registry serves image stream tags', () => {
     expect(tagged.errors).toBeUndefined();
     expect(await digestOf('team-a/app:prod')).toBe(built);
     expect(await tagsOf('team-a/app')).toEqual(['prod', 'v1', 'v2']);
+  });
+
+  it('removes a deleted image stream from /v2, its blobs left to garbage collection', async () => {
+    await push({ build: '5', unique: String(Date.now()) }, 'team-a/dropped:v1');
+    expect(await tagsOf('team-a/dropped')).toEqual(['v1']);
+    const deleted = await server.gql(DeleteImageStreamDocument, {
+      namespace: 'team-a',
+      name: 'dropped',
+    });
+    expect(deleted.data!.deleteImageStream).toBe(true);
+    await expect(tagsOf('team-a/dropped')).rejects.toThrow();
+    const gc = await server.raw('mutation { collectGarbage(graceSeconds: 0) { removedBlobs } }');
+    expect(
+      (gc.data as { collectGarbage: { removedBlobs: number } }).collectGarbage.removedBlobs,
+    ).toBeGreaterThan(0);
   });
 
   it('takes a tag deleted on /v2 out of the image stream too, history and all', async () => {

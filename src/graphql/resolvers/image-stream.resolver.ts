@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { notFound } from '../../core/errors';
 import { connectionComplexity, decodeCursor, pageSize, toConnection } from '../connection';
 import type { Context } from '../context';
 import { requireRole } from '../guards';
@@ -71,9 +70,7 @@ export class ImageStreamResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     requireRole(ctx, namespace, 'EDITOR');
-    if (!(await ctx.services.imageStreams.delete(namespace, name))) {
-      throw notFound(`image stream ${namespace}/${name} does not exist`);
-    }
+    await ctx.services.streams.delete(namespace, name);
     return true;
   }
 
