@@ -1,34 +1,29 @@
 import type { Logger } from 'pino';
+import { PeriodicTask } from '../core/periodic-task';
 import type { EventLog } from './event-log';
 
 const EVERY_MS = 3_600_000;
 
 /** Prunes the event log to its retention at start and then every hour. */
 export class EventRetention {
-  private timer: NodeJS.Timeout | null = null;
-  private pruning: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly log: EventLog,
     private readonly retentionMs: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.prune(), Math.min(EVERY_MS, retentionMs));
+  }
 
   start(): void {
-    this.pruneNow();
-    this.timer = setInterval(() => this.pruneNow(), Math.min(EVERY_MS, this.retentionMs));
-    this.timer.unref();
+    void this.task.runNow();
+    this.task.start();
   }
 
   /** Stops the timer and waits for a pruning in progress, so the store can close after it. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.pruning;
-  }
-
-  private pruneNow(): void {
-    this.pruning ??= this.prune().finally(() => (this.pruning = null));
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   private async prune(): Promise<void> {

@@ -57,13 +57,14 @@ export interface ApiContext {
 
 export function apiContext(deps: RegistryApiDeps): ApiContext {
   const uploads = new RegistryUploadStore(deps.db);
+  const realmBase = realmBaseFor(deps);
   return {
     deps,
     content: new RegistryContentStore(deps.db),
     uploads,
     quota: new NamespaceQuota(uploads, deps.limits.namespaceQuotaBytes),
     challenge: (host, scope) =>
-      `Bearer realm="${realmBase(deps, host)}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
+      `Bearer realm="${realmBase(host)}/auth/token",service="${SERVICE}"${scope ? `,scope="${scope}"` : ''}`,
   };
 }
 
@@ -74,9 +75,12 @@ const plainHost = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]
  * Where clients find the token endpoint: the configured `publicUrl`, or without one the host the
  * client reached regql by, so that a registry known by another name than localhost still works.
  */
-function realmBase(deps: RegistryApiDeps, host: string | undefined): string {
-  if (deps.publicUrlConfigured || !host || !plainHost.test(host)) return deps.publicUrl;
-  return `${new URL(deps.publicUrl).protocol}//${host}`;
+function realmBaseFor(deps: RegistryApiDeps): (host: string | undefined) => string {
+  const scheme = new URL(deps.publicUrl).protocol;
+  return (host) =>
+    deps.publicUrlConfigured || !host || !plainHost.test(host)
+      ? deps.publicUrl
+      : `${scheme}//${host}`;
 }
 
 /** Answers 201 for content now stored at `location` under `digest`. */

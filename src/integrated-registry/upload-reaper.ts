@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RegistryUploadStore } from '../store/registry-upload-store';
 import type { BlobStore } from './blob-store';
+import { PeriodicTask } from '../core/periodic-task';
 
 export interface ReapResult {
   removedUploads: number;
@@ -46,29 +47,23 @@ const EVERY_MS = 300_000;
 
 /** Reaps abandoned uploads in the background: every five minutes, or twice per maximum age. */
 export class UploadReaper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly blobs: BlobStore,
     private readonly store: RegistryUploadStore,
     private readonly maxAgeMs: number,
     private readonly log: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(
-      () => {
-        this.running ??= this.sweep().finally(() => (this.running = null));
-      },
-      Math.min(EVERY_MS, this.maxAgeMs / 2),
-    );
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask(() => this.sweep(), Math.min(EVERY_MS, maxAgeMs / 2));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   private async sweep(): Promise<void> {
