@@ -1,5 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { RegistryCredential } from '../src/oci/client/credential';
-import type { FetchedManifest, Health, ManifestHead } from '../src/oci/client/registry-client';
+import type {
+  FetchedManifest,
+  Health,
+  ManifestHead,
+  OpenedBlob,
+} from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
 import type { TransportOptions } from '../src/oci/client/transport';
 import type { RegistryContentStore } from '../src/store/registry-content-store';
@@ -21,7 +27,7 @@ export interface RegistrySettings {
 export interface IntegratedContent {
   content: RegistryContentStore;
   /** The integrated registry's blob storage, by digest. */
-  blobs: { readAll(digest: string): Promise<Buffer> };
+  blobs: { readAll(digest: string): Promise<Buffer>; open(digest: string): Readable };
 }
 
 export interface PluginDeps {
@@ -129,6 +135,8 @@ export interface RegistryAdapter {
     maxBytes: number,
     credential: Credential,
   ): Promise<Buffer>;
+  /** A blob of any size as it streams in; the reader checks its digest. */
+  openBlob(repository: string, digest: string, credential: Credential): Promise<OpenedBlob>;
   rateLimit?(): RateLimitInfo | null;
   tagHistory?(repository: string, tag: string, credential: Credential): Promise<TagHistoryEntry[]>;
   restoreTag?(

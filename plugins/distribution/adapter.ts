@@ -64,6 +64,7 @@ export function createDistributionAdapter(
       client.headManifest(repository, reference, credential),
     getBlob: (repository, digest, maxBytes, credential) =>
       client.getBlob(repository, digest, maxBytes, credential),
+    openBlob: (repository, digest, credential) => client.openBlob(repository, digest, credential),
     close: () => transport.close(),
   };
 }

@@ -27,6 +27,16 @@ export const integratedPlugin = registryPlugin({
           );
         return row;
       };
+      const blobSizeOf = async (repository: string, digest: string) => {
+        const size = await content.blobSize(repository, digest);
+        if (size === null)
+          throw upstreamError(
+            'UPSTREAM_NOT_FOUND',
+            `blob ${repository}@${digest} does not exist`,
+            404,
+          );
+        return size;
+      };
       return {
         settings,
         ping: async () => ({ ok: true, latencyMs: 0, authScheme: 'Bearer', message: null }),
@@ -67,13 +77,7 @@ export const integratedPlugin = registryPlugin({
           return { digest: row.digest, mediaType: row.media_type, size: row.size };
         },
         getBlob: async (repository, digest, maxBytes) => {
-          const size = await content.blobSize(repository, digest);
-          if (size === null)
-            throw upstreamError(
-              'UPSTREAM_NOT_FOUND',
-              `blob ${repository}@${digest} does not exist`,
-              404,
-            );
+          const size = await blobSizeOf(repository, digest);
           if (size > maxBytes)
             throw upstreamError(
               'UPSTREAM_INVALID',
@@ -81,6 +85,10 @@ export const integratedPlugin = registryPlugin({
             );
           return blobs.readAll(digest);
         },
+        openBlob: async (repository, digest) => ({
+          size: await blobSizeOf(repository, digest),
+          body: blobs.open(digest),
+        }),
         close: async () => {},
       };
     },

@@ -66,6 +66,10 @@ export class BlobStore {
     return sendFile(this.blobPath(digest), out);
   }
 
+  open(digest: string): Readable {
+    return createReadStream(this.blobPath(digest), { highWaterMark: IO_CHUNK });
+  }
+
   readAll(digest: string): Promise<Buffer> {
     return readFile(this.blobPath(digest));
   }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { digestMatches, sha256Digest } from '../digest';
 import { MAX_MANIFEST_BYTES, parseManifest, type Manifest } from '../manifest';
 import { manifestAccept } from '../media-types';
@@ -22,6 +23,11 @@ export interface ManifestHead {
   size: number;
 }
 
+export interface OpenedBlob {
+  size: number | null;
+  body: Readable;
+}
+
 export interface Page<T> {
   items: T[];
   /** Path and query of the next page on this registry, from its Link header. */
@@ -44,6 +50,9 @@ interface RequestInit {
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 const DEFAULT_TOKEN_LIFETIME = 60;
+
+const redirectStatus = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
 
 const repositoryScope = (repository: string) => `repository:${repository}:pull`;
 
@@ -208,15 +217,50 @@ export class RegistryClient {
     credential: RegistryCredential | null,
   ): Promise<Buffer> {
     const what = `blob ${repository}@${digest}`;
-    const res = await this.expect200(
-      `/v2/${repository}/blobs/${digest}`,
-      { scope: repositoryScope(repository), credential },
-      what,
-    );
+    const res = await this.blobResponse(repository, digest, credential);
     const bytes = await readBounded(res, maxBytes, what);
     if (!digestMatches(digest, bytes))
       throw upstreamError('UPSTREAM_INVALID', `${what}: its bytes do not match its digest`);
     return bytes;
+  }
+
+  /**
+   * A blob's bytes as they arrive, unchecked: the reader hashes them while it streams them on.
+   * `size` is the Content-Length the registry declared, when it declared one.
+   */
+  async openBlob(
+    repository: string,
+    digest: string,
+    credential: RegistryCredential | null,
+  ): Promise<OpenedBlob> {
+    const res = await this.blobResponse(repository, digest, credential);
+    const declared = header(res, 'content-length');
+    return { size: declared === undefined ? null : Number(declared), body: res.body };
+  }
+
+  /**
+   * A blob GET that follows the redirects registries send blob reads to (a CDN or a presigned
+   * storage URL), without the registry's authorization, which belongs to the registry alone.
+   */
+  private async blobResponse(
+    repository: string,
+    digest: string,
+    credential: RegistryCredential | null,
+  ): Promise<UpstreamResponse> {
+    const what = `blob ${repository}@${digest}`;
+    const path = `/v2/${repository}/blobs/${digest}`;
+    let res = await this.send(path, { scope: repositoryScope(repository), credential });
+    let at = new URL(path, this.baseUrl);
+    for (let hop = 0; redirectStatus.has(res.status); hop++) {
+      const location = header(res, 'location');
+      await res.body.dump();
+      if (!location || hop >= MAX_REDIRECTS)
+        throw upstreamError('UPSTREAM_INVALID', `${what}: the registry redirected too often`);
+      at = new URL(location, at);
+      res = await this.transport.send(at);
+      this.onResponse?.(res);
+    }
+    return this.expectOk(res, what);
   }
 
   private async expect200(
@@ -224,7 +268,10 @@ export class RegistryClient {
     init: RequestInit,
     what: string,
   ): Promise<UpstreamResponse> {
-    const res = await this.send(path, init);
+    return this.expectOk(await this.send(path, init), what);
+  }
+
+  private async expectOk(res: UpstreamResponse, what: string): Promise<UpstreamResponse> {
     if (res.status === 200) return res;
     const detail = await readBounded(res, 64 * 1024, what).then(
       (b) => errorDetail(b),
