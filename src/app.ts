@@ -131,6 +131,7 @@ export async function startApp(
           feed: events.feed,
           lock: streams.lock,
           aliases: streams.aliases,
+          browser: federation.browser,
           streamLimits: streams.streamLimits,
           publicUrl,
           publicHost,

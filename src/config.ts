@@ -261,6 +261,11 @@ export const configSchemaFor = (plugins: readonly RegistryPlugin[]) =>
           publicNamespaces: commaList
             .default([])
             .describe('namespaces of the integrated registry anyone may pull (comma list)'),
+          pullThroughWithoutCopy: commaList
+            .default([])
+            .describe(
+              'namespaces whose images pulled through the integrated registry are streamed without keeping a local copy (comma list)',
+            ),
           tokenTtlSeconds: z.coerce
             .number()
             .int()

@@ -6,6 +6,7 @@ import { manifestMediaTypes } from '../oci/media-types';
 import { sendCreated, type ApiContext } from './api-context';
 import { API_VERSION } from './api-version';
 import { OciError } from './errors';
+import { manifestRecord } from './manifest-record';
 import type { Route } from './paths';
 import { BodyTooLargeError, readBodyBytes } from '../core/read-body';
 
@@ -48,10 +49,7 @@ async function putManifest(
   const digest = sha256Digest(bytes);
   if (reference.includes(':') && reference !== digest)
     throw new OciError(400, 'DIGEST_INVALID', `the manifest hashes to ${digest}, not ${reference}`);
-  const references =
-    manifest.kind === 'image'
-      ? [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]
-      : manifest.manifests.map((m) => m.digest);
+  const { row, references } = manifestRecord(name, digest, bytes, manifest, mediaType);
   const present = await ctx.content.present(name, [...references, digest]);
   const missing = references.filter((d) => !present.has(d));
   if (missing.length > 0)
@@ -62,20 +60,7 @@ async function putManifest(
     );
   if (!present.has(digest)) await ctx.quota.check(name, bytes.length);
   await ctx.deps.blobs.putBytes(digest, bytes);
-  await ctx.content.putManifest(
-    {
-      repository: name,
-      digest,
-      media_type: mediaType,
-      size: bytes.length,
-      artifact_type:
-        manifest.artifactType ?? (manifest.kind === 'image' ? manifest.config.mediaType : null),
-      subject: manifest.subject?.digest ?? null,
-      annotations: manifest.annotations ? JSON.stringify(manifest.annotations) : null,
-      created_at: new Date().toISOString(),
-    },
-    references,
-  );
+  await ctx.content.putManifest(row, references);
   if (!reference.includes(':')) {
     try {
       await ctx.deps.pushes.tagPushed({ repository: name, tag: reference, digest });
@@ -111,7 +96,7 @@ export async function manifests(
     res.writeHead(202, { ...API_VERSION, 'content-length': 0 });
     return void res.end();
   }
-  const row = await ctx.content.resolve(name, reference);
+  const row = await ctx.pullThrough.manifest(name, reference);
   if (!row) throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
   const bytes = req.method === 'HEAD' ? undefined : await ctx.deps.blobs.readAll(row.digest);
   res.writeHead(200, {

@@ -96,22 +96,33 @@ export class RegistryContentStore {
     }
   }
 
-  /** The manifest a tag or digest names in the repository, if any, in one read. */
   /**
-   * The manifest a reference names in `repository`. A tag is the image stream tag of the same
-   * name first: its current image, whatever made it current (a push, `tagImage`, an alias, a
-   * rollback); a tag the stream does not have is the last one pushed.
+   * The manifest a reference names in `repository`, when the repository holds it. A tag is the
+   * image stream tag of the same name first: its current image, whatever made it current (a
+   * push, `tagImage`, an alias, a rollback, an import); a tag the stream does not have is the
+   * last one pushed.
    */
   async resolve(repository: string, reference: string): Promise<StoredManifest | undefined> {
     const digest = reference.includes(':')
       ? reference
-      : ((await this.streamTags(repository, { only: reference, after: null, limit: 1 }))[0]
-          ?.digest ??
-        this.db
-          .selectFrom('registry_tags')
-          .select('digest')
-          .where('repository', '=', repository)
-          .where('tag', '=', reference));
+      : await this.currentImage(repository, reference);
+    return digest === undefined ? undefined : this.manifest(repository, digest);
+  }
+
+  /** The digest a tag names in `repository` (see `resolve`), wherever that image lives. */
+  async currentImage(repository: string, tag: string): Promise<string | undefined> {
+    const streamed = await this.streamTags(repository, { only: tag, after: null, limit: 1 });
+    if (streamed.length > 0) return streamed[0].digest;
+    const pushed = await this.db
+      .selectFrom('registry_tags')
+      .select('digest')
+      .where('repository', '=', repository)
+      .where('tag', '=', tag)
+      .executeTakeFirst();
+    return pushed?.digest;
+  }
+
+  async manifest(repository: string, digest: string): Promise<StoredManifest | undefined> {
     return this.db
       .selectFrom('registry_manifests')
       .selectAll()
@@ -120,9 +131,21 @@ export class RegistryContentStore {
       .executeTakeFirst();
   }
 
+  /** Manifests of `repository` that name `digest` (as config, layer or child), at most `limit`. */
+  async referencing(repository: string, digest: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('registry_manifest_refs')
+      .select('manifest')
+      .where('repository', '=', repository)
+      .where('digest', '=', digest)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.manifest);
+  }
+
   /**
-   * The tags of the image stream that `repository` is, each with its current image, where that
-   * image's manifest is in the repository (an imported image that lives upstream is not).
+   * The tags of the image stream that `repository` is, each with its current image, wherever it
+   * lives: an image imported from elsewhere is pulled through.
    */
   private async streamTags(
     repository: string,
@@ -132,9 +155,6 @@ export class RegistryContentStore {
     const rows = await this.db
       .selectFrom('tag_events as te')
       .innerJoin('image_streams as s', 's.id', 'te.stream_id')
-      .innerJoin('registry_manifests as m', (join) =>
-        join.onRef('m.digest', '=', 'te.image').on('m.repository', '=', repository),
-      )
       .select(['te.tag as tag', 'te.image as digest', 'te.created as updatedAt'])
       .where('s.namespace', '=', namespace)
       .where('s.name', '=', name)

@@ -131,6 +131,32 @@ export class StreamStatusStore {
     return row && eventFromRow(row);
   }
 
+  /**
+   * The image references the stream's history holds, each with a tag that recorded it, those
+   * naming `digest` first, then newest first; at most `limit`.
+   */
+  async references(
+    streamId: string,
+    digest: string,
+    limit: number,
+  ): Promise<{ reference: string; tag: string }[]> {
+    const rows = await this.db
+      .selectFrom('tag_events')
+      .select(({ fn }) => [
+        'docker_image_reference as reference',
+        fn.max('tag').as('tag'),
+        fn.max('created').as('newest'),
+        fn.max(sql<number>`case when image = ${digest} then 1 else 0 end`).as('names'),
+      ])
+      .where('stream_id', '=', streamId)
+      .groupBy('docker_image_reference')
+      .orderBy('names', 'desc')
+      .orderBy('newest', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ reference: row.reference, tag: row.tag }));
+  }
+
   async append(streamId: string, tag: string, event: Omit<TagEvent, 'seq'>): Promise<TagEvent> {
     const seq = ((await this.latest(streamId, tag))?.seq ?? 0) + 1;
     await this.db
