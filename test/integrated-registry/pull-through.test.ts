@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import {
   AddCredentialDocument,
   CreateTokenDocument,
+  GrantPullDocument,
   ImportImageFullDocument,
+  RevokePullDocument,
   TagImageDocument,
 } from '../generated/graphql';
 import { basicAuth } from '../helpers/basic-auth';
@@ -13,7 +15,7 @@ import { registriesConfigFile } from '../helpers/config-file';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { eventually } from '../helpers/events';
 import { buildIndex, fileDigest, layoutBlobPath, skopeo, skopeoCopy } from '../helpers/images';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 import { startUpstreamProxy, type UpstreamProxy } from '../helpers/upstream-proxy';
 import { rawRequest } from './distribution-client';
@@ -33,10 +35,10 @@ describe('pull-through from the registries an image stream names', () => {
   let host: string;
   let editor: { username: string; password: string };
 
-  const importLocal = async (stream: string, from: string) => {
+  const importLocal = async (stream: string, from: string, namespace = 'team-a') => {
     const res = await server.gql(ImportImageFullDocument, {
       input: {
-        namespace: 'team-a',
+        namespace,
         stream,
         from,
         confirm: true,
@@ -59,12 +61,19 @@ describe('pull-through from the registries an image stream names', () => {
     join(server.dataDir, 'registry', 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7));
   const temporaryFiles = () =>
     readdirSync(join(server.dataDir, 'registry', 'uploads')).filter((f) => f.endsWith('.tmp'));
-  const bearer = async (repository: string) => {
+  const pushToRegql = async (reference: string, layer: Buffer) => {
+    const [repository, tag] = reference.split(':');
+    return pushSyntheticImage(server.url, repository, tag, {
+      authorization: basicAuth('admin', ADMIN_TOKEN),
+      layer,
+    });
+  };
+  const bearer = async (repository: string, password = editor.password) => {
     const answer = await rawRequest(
       server.url,
       'GET',
       `/auth/token?service=regql&scope=repository:${repository}:pull`,
-      { headers: { authorization: basicAuth('ci', editor.password) } },
+      { headers: { authorization: basicAuth('ci', password) } },
     );
     return `Bearer ${answer.json<{ token: string }>().token}`;
   };
@@ -76,17 +85,19 @@ describe('pull-through from the registries an image stream names', () => {
       configFile: registriesConfigFile([
         { name: 'upstream', kind: 'DISTRIBUTION', url: proxy.url },
       ]),
-      env: { REGQL_UPSTREAM_RETRY_BASE_MS: '5' },
+      env: { REGQL_UPSTREAM_RETRY_BASE_MS: '5', REGQL_PULL_THROUGH_WITHOUT_COPY: 'team-c' },
     });
     host = new URL(server.url).host;
     const created = await server.gql(CreateTokenDocument, {
       input: { namespace: 'team-a', role: 'EDITOR' },
     });
     editor = { username: 'ci', password: created.data!.createToken.token };
-    const credential = await server.gql(AddCredentialDocument, {
-      input: { namespace: 'team-a', registryHost: proxy.host, ...auth },
-    });
-    expect(credential.errors).toBeUndefined();
+    for (const namespace of ['team-a', 'team-c']) {
+      const credential = await server.gql(AddCredentialDocument, {
+        input: { namespace, registryHost: proxy.host, ...auth },
+      });
+      expect(credential.errors).toBeUndefined();
+    }
   }, 60000);
   afterAll(async () => {
     await server?.close();
@@ -292,6 +303,73 @@ describe('pull-through from the registries an image stream names', () => {
     }
     expect(existsSync(storedBlob(pushed.layer.digest))).toBe(false);
     await eventually(() => temporaryFiles().length === 0, 'the partial file removed');
+  });
+
+  it('serves an image tagged from another stream, and from another namespace while it may pull', async () => {
+    const layer = randomBytes(4096);
+    const own = await pushToRegql('team-a/source:v1', layer);
+    const foreign = await pushToRegql('team-b/app:v1', randomBytes(4096));
+    const later = await pushToRegql('team-b/app:v2', randomBytes(4096));
+    const tag = (source: string, destination: string) =>
+      server.gql(TagImageDocument, { input: { source, destination } });
+    expect((await tag('team-a/source:v1', 'team-a/copy:v1')).errors).toBeUndefined();
+    await server.gql(GrantPullDocument, { input: { namespace: 'team-a', from: 'team-b' } });
+    expect((await tag('team-b/app:v1', 'team-a/fromb:v1')).errors).toBeUndefined();
+    expect((await tag('team-b/app:v2', 'team-a/fromb:v2')).errors).toBeUndefined();
+
+    const token = await bearer('team-a/copy');
+    const blob = await rawRequest(server.url, 'GET', `/v2/team-a/copy/blobs/${own.layer.digest}`, {
+      headers: { authorization: token },
+    });
+    expect(blob.status).toBe(404);
+    const manifest = await rawRequest(server.url, 'GET', '/v2/team-a/copy/manifests/v1', {
+      headers: { authorization: token },
+    });
+    expect(manifest.body.equals(own.manifest)).toBe(true);
+    const copied = await rawRequest(
+      server.url,
+      'GET',
+      `/v2/team-a/copy/blobs/${own.layer.digest}`,
+      {
+        headers: { authorization: token },
+      },
+    );
+    expect(copied.body.equals(layer)).toBe(true);
+
+    const fromB = await bearer('team-a/fromb');
+    const pull = (reference: string) =>
+      rawRequest(server.url, 'GET', `/v2/team-a/fromb/manifests/${reference}`, {
+        headers: { authorization: fromB },
+      });
+    expect((await pull('v1')).body.equals(foreign.manifest)).toBe(true);
+    await server.gql(RevokePullDocument, { input: { namespace: 'team-a', from: 'team-b' } });
+    const refused = await pull('v2');
+    expect(refused.status).toBe(404);
+    expect(refused.body.toString()).not.toContain(later.layer.digest);
+  });
+
+  it('streams without keeping a copy for a namespace configured so', async () => {
+    const layer = randomBytes(256 * 1024);
+    const pushed = await pushUpstream('team/nocopy', 'v1', layer);
+    await importLocal('nocopy', `${proxy.host}/team/nocopy:v1`, 'team-c');
+    const token = await bearer('team-c/nocopy', ADMIN_TOKEN);
+    await rawRequest(server.url, 'GET', '/v2/team-c/nocopy/manifests/v1', {
+      headers: { authorization: token },
+    });
+    for (let i = 0; i < 2; i++) {
+      const res = await rawRequest(
+        server.url,
+        'GET',
+        `/v2/team-c/nocopy/blobs/${pushed.layer.digest}`,
+        {
+          headers: { authorization: token },
+        },
+      );
+      expect(res.body.equals(layer)).toBe(true);
+    }
+    expect(blobGets(pushed.layer.digest)).toBe(2);
+    expect(existsSync(storedBlob(pushed.layer.digest))).toBe(false);
+    await eventually(() => temporaryFiles().length === 0, 'the streamed file removed');
   });
 
   it('serves what it pulled through once the upstream is gone', async () => {
