@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, RegistryManifestTable } from './database';
 
 export type StoredManifest = RegistryManifestTable;
@@ -270,22 +271,36 @@ export class RegistryContentStore {
     );
   }
 
-  /** Repositories with a manifest, in lexical order after `last`, among `namespaces` (null: all). */
+  /**
+   * Repositories in lexical order after `last`, among `namespaces` (null: all): those holding a
+   * manifest and the image streams with an image in some tag (pullable through, wherever it lives).
+   */
   async repositories(
     n: number,
     last: string | null,
     namespaces: readonly string[] | null,
   ): Promise<Page<string>> {
-    let query = this.db.selectFrom('registry_manifests').select('repository').distinct();
-    if (last !== null) query = query.where('repository', '>', last);
-    if (namespaces !== null) {
-      if (namespaces.length === 0) return { items: [], next: null };
-      query = query.where((eb) =>
-        eb.or(namespaces.map((ns) => eb('repository', 'like', `${ns}/%`))),
+    if (namespaces !== null && namespaces.length === 0) return { items: [], next: null };
+    const streams = this.db
+      .selectFrom('image_streams as s')
+      .select(sql<string>`s.namespace || '/' || s.name`.as('repository'))
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('tag_events as te').select('te.tag').whereRef('te.stream_id', '=', 's.id'),
+        ),
       );
-    }
+    let query = this.db
+      .selectFrom(
+        this.db.selectFrom('registry_manifests').select('repository').union(streams).as('r'),
+      )
+      .select('r.repository');
+    if (last !== null) query = query.where('r.repository', '>', last);
+    if (namespaces !== null)
+      query = query.where((eb) =>
+        eb.or(namespaces.map((ns) => eb('r.repository', 'like', `${ns}/%`))),
+      );
     const rows = await query
-      .orderBy('repository')
+      .orderBy('r.repository')
       .limit(n + 1)
       .execute();
     return cut(

@@ -146,6 +146,23 @@ describe('pull-through from the registries an image stream names', () => {
     expect((JSON.parse(tags) as { Tags: string[] }).Tags).toEqual(['v1']);
   });
 
+  it('lists an imported stream in the catalog before anything of it was pulled', async () => {
+    await pushUpstream('team/listed', 'v1', randomBytes(512));
+    await importLocal('listed', `${proxy.host}/team/listed:v1`);
+    const answer = await rawRequest(
+      server.url,
+      'GET',
+      '/auth/token?service=regql&scope=registry:catalog:*',
+      {
+        headers: { authorization: basicAuth('ci', editor.password) },
+      },
+    );
+    const catalog = await rawRequest(server.url, 'GET', '/v2/_catalog', {
+      headers: { authorization: `Bearer ${answer.json<{ token: string }>().token}` },
+    });
+    expect(catalog.json<{ repositories: string[] }>().repositories).toContain('team-a/listed');
+  });
+
   it('serves a tag that tagImage pointed at an external image, by digest too', async () => {
     const pushed = await pushUpstream('team/ext', 'v1', randomBytes(2048));
     const tagged = await server.gql(TagImageDocument, {
