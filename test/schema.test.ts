@@ -147,7 +147,15 @@ describe('schema', () => {
   it.each([
     [
       'EventType',
-      ['IMAGE_PUSHED', 'IMAGE_IMPORTED', 'TAG_UPDATED', 'IMPORT_FAILED', 'EXTERNAL_PUSH'],
+      [
+        'IMAGE_PUSHED',
+        'IMAGE_IMPORTED',
+        'TAG_UPDATED',
+        'IMPORT_FAILED',
+        'EXTERNAL_PUSH',
+        'TAG_DELETED',
+        'STREAM_DELETED',
+      ],
     ],
     ['RegistryKind', ['INTEGRATED', 'DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT']],
     ['Role', ['VIEWER', 'EDITOR', 'ADMIN']],

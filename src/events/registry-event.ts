@@ -4,6 +4,8 @@ export const eventTypes = [
   'TAG_UPDATED',
   'IMPORT_FAILED',
   'EXTERNAL_PUSH',
+  'TAG_DELETED',
+  'STREAM_DELETED',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

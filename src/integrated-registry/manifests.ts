@@ -89,7 +89,7 @@ export async function manifests(
   if (req.method === 'PUT') return putManifest(ctx, req, res, name, reference);
   if (req.method === 'DELETE') {
     const removed = reference.includes(':')
-      ? await ctx.content.deleteManifest(name, reference)
+      ? await ctx.deps.pushes.manifestDeleted(name, reference)
       : await ctx.deps.pushes.tagDeleted(name, reference);
     if (!removed)
       throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);

@@ -319,4 +319,15 @@ export class RegistryContentStore {
       .orderBy('digest')
       .execute();
   }
+
+  /** The digest the tag was last pushed as, if the repository has the tag. */
+  async pushedDigest(repository: string, tag: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('registry_tags')
+      .select('digest')
+      .where('repository', '=', repository)
+      .where('tag', '=', tag)
+      .executeTakeFirst();
+    return row?.digest ?? null;
+  }
 }

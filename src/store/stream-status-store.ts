@@ -227,4 +227,36 @@ export class StreamStatusStore {
       .where('tag', '=', tag)
       .execute();
   }
+
+  /** The tags of the stream whose current image is `digest`, in name order. */
+  async tagsCurrentlyAt(streamId: string, digest: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('tag_events as te')
+      .select('te.tag')
+      .where('te.stream_id', '=', streamId)
+      .where('te.image', '=', digest)
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'te.seq',
+          '=',
+          selectFrom('tag_events as newest')
+            .select(({ fn }) => fn.max('newest.seq').as('seq'))
+            .whereRef('newest.stream_id', '=', 'te.stream_id')
+            .whereRef('newest.tag', '=', 'te.tag'),
+        ),
+      )
+      .orderBy('te.tag')
+      .execute();
+    return rows.map((row) => row.tag);
+  }
+
+  /** Drops every history entry of the stream that names `digest`; returns how many went. */
+  async dropImage(streamId: string, digest: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('tag_events')
+      .where('stream_id', '=', streamId)
+      .where('image', '=', digest)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -78,6 +78,8 @@ export type EventType =
   | 'IMAGE_IMPORTED'
   | 'IMAGE_PUSHED'
   | 'IMPORT_FAILED'
+  | 'STREAM_DELETED'
+  | 'TAG_DELETED'
   | 'TAG_UPDATED';
 
 export type ImportImageInput = {
