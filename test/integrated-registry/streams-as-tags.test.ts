@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateTokenDocument,
   DeleteImageStreamDocument,
@@ -82,6 +85,24 @@ describe('the integrated registry serves image stream tags', () => {
     expect(tagged.errors).toBeUndefined();
     expect(await digestOf('team-a/app:prod')).toBe(built);
     expect(await tagsOf('team-a/app')).toEqual(['prod', 'v1', 'v2']);
+  });
+
+  it('serves an alias at the image of the tag it follows, and skopeo copies it', async () => {
+    await push({ build: '6' }, 'team-a/aliased:v1');
+    const alias = await server.gql(TagImageDocument, {
+      input: { source: 'team-a/aliased:v1', destination: 'team-a/aliased:latest', alias: true },
+    });
+    expect(alias.errors).toBeUndefined();
+    const moved = await push({ build: '7' }, 'team-a/aliased:v1');
+    expect(await digestOf('team-a/aliased:latest')).toBe(moved);
+    const layout = join(mkdtempSync(join(tmpdir(), 'regql-alias-')), 'layout');
+    await skopeoCopy(`docker://${host}/team-a/aliased:latest`, `oci:${layout}:latest`, {
+      srcCreds: editor,
+    });
+    const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as {
+      manifests: { digest: string }[];
+    };
+    expect(index.manifests[0].digest).toBe(moved);
   });
 
   it('removes a deleted image stream from /v2, its blobs left to garbage collection', async () => {
