@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isCurrentTagEvent } from './current-tag-event';
 import type { Db, RegistryManifestTable } from './database';
 
 export type StoredManifest = RegistryManifestTable;
@@ -159,16 +160,7 @@ export class RegistryContentStore {
       .select(['te.tag as tag', 'te.image as digest', 'te.created as updatedAt'])
       .where('s.namespace', '=', namespace)
       .where('s.name', '=', name)
-      .where(({ eb, selectFrom }) =>
-        eb(
-          'te.seq',
-          '=',
-          selectFrom('tag_events as newest')
-            .select(({ fn }) => fn.max('newest.seq').as('seq'))
-            .whereRef('newest.stream_id', '=', 'te.stream_id')
-            .whereRef('newest.tag', '=', 'te.tag'),
-        ),
-      )
+      .where(isCurrentTagEvent)
       .$if(which.only !== null, (q) => q.where('te.tag', '=', which.only as string))
       .$if(which.after !== null, (q) => q.where('te.tag', '>', which.after as string))
       .orderBy('te.tag')

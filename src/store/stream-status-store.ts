@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { TagCondition, TagEvent, TagStatus } from './image-stream-records';
+import { isCurrentTagEvent } from './current-tag-event';
 import type { Db, TagConditionTable, TagEventTable } from './database';
 
 const eventFromRow = (row: TagEventTable): TagEvent => ({
@@ -235,16 +236,7 @@ export class StreamStatusStore {
       .select('te.tag')
       .where('te.stream_id', '=', streamId)
       .where('te.image', '=', digest)
-      .where(({ eb, selectFrom }) =>
-        eb(
-          'te.seq',
-          '=',
-          selectFrom('tag_events as newest')
-            .select(({ fn }) => fn.max('newest.seq').as('seq'))
-            .whereRef('newest.stream_id', '=', 'te.stream_id')
-            .whereRef('newest.tag', '=', 'te.tag'),
-        ),
-      )
+      .where(isCurrentTagEvent)
       .orderBy('te.tag')
       .execute();
     return rows.map((row) => row.tag);

@@ -1,30 +1,22 @@
 import {
-  CreateTokenDocument,
   EventsDocument,
   RollbackTagDocument,
   StreamTagDocument,
   TagImageDocument,
 } from '../generated/graphql';
 import { basicAuth } from '../helpers/basic-auth';
-import { skopeo } from '../helpers/images';
-import { errorCodes, startTestServer, type TestServer } from '../helpers/server';
+import { startEditorSession, type EditorSession } from '../helpers/editor-session';
+import { errorCodes, type TestServer } from '../helpers/server';
 import { pushSyntheticImage } from '../helpers/synthetic-images';
 
 /** Deletes on /v2 and through the API keep the image stream and /v2 in step, each one an event. */
 describe('deletes keep image streams and the integrated registry in step', () => {
   let server: TestServer;
-  let host: string;
   let editor: { username: string; password: string };
 
-  const registry = (args: string[], reference: string) =>
-    skopeo([
-      ...args,
-      '--tls-verify=false',
-      `--creds=${editor.username}:${editor.password}`,
-      `docker://${host}/${reference}`,
-    ]);
-  const tagsOf = async (repository: string) =>
-    (JSON.parse(await registry(['list-tags'], repository)) as { Tags: string[] }).Tags;
+  let session: EditorSession;
+  const registry = (args: string[], reference: string) => session.skopeoAt(args, reference);
+  const tagsOf = (repository: string) => session.tagsOf(repository);
   const push = async (reference: string) => {
     const [repository, tag] = reference.split(':');
     return (
@@ -46,12 +38,8 @@ describe('deletes keep image streams and the integrated registry in step', () =>
       .filter((e) => e.type === 'TAG_DELETED' && e.stream === stream);
 
   beforeAll(async () => {
-    server = await startTestServer();
-    host = new URL(server.url).host;
-    const token = (
-      await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'EDITOR' } })
-    ).data!.createToken.token;
-    editor = { username: 'ci', password: token };
+    session = await startEditorSession();
+    ({ server, editor } = session);
   });
   afterAll(async () => {
     await server?.close();

@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateTokenDocument,
   DeleteImageStreamDocument,
   EventsDocument,
   RollbackTagDocument,
   StreamTagDocument,
   TagImageDocument,
 } from '../generated/graphql';
-import { buildImage, skopeo, skopeoCopy } from '../helpers/images';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { startEditorSession, type EditorSession } from '../helpers/editor-session';
+import { buildImage, skopeoCopy } from '../helpers/images';
+import type { TestServer } from '../helpers/server';
 import { RegistryClient } from './distribution-client';
 
 /** Image streams are the tag namespace of the integrated registry: what a stream tag's current image is, /v2 serves. */
@@ -19,28 +19,9 @@ describe('the integrated registry serves image stream tags', () => {
   let host: string;
   let editor: { username: string; password: string };
 
-  const digestOf = async (reference: string) =>
-    (
-      JSON.parse(
-        await skopeo([
-          'inspect',
-          '--tls-verify=false',
-          `--creds=${editor.username}:${editor.password}`,
-          `docker://${host}/${reference}`,
-        ]),
-      ) as { Digest: string }
-    ).Digest;
-  const tagsOf = async (repository: string) =>
-    (
-      JSON.parse(
-        await skopeo([
-          'list-tags',
-          '--tls-verify=false',
-          `--creds=${editor.username}:${editor.password}`,
-          `docker://${host}/${repository}`,
-        ]),
-      ) as { Tags: string[] }
-    ).Tags;
+  let session: EditorSession;
+  const digestOf = (reference: string) => session.digestOf(reference);
+  const tagsOf = (repository: string) => session.tagsOf(repository);
   /** team-a's events of `type` about `stream`, oldest first. */
   const eventsOf = async (type: string, stream: string) =>
     (await server.gql(EventsDocument, { namespace: 'team-a', first: 500 }))
@@ -55,12 +36,8 @@ describe('the integrated registry serves image stream tags', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
-    host = new URL(server.url).host;
-    const token = (
-      await server.gql(CreateTokenDocument, { input: { namespace: 'team-a', role: 'EDITOR' } })
-    ).data!.createToken.token;
-    editor = { username: 'ci', password: token };
+    session = await startEditorSession();
+    ({ server, host, editor } = session);
   });
   afterAll(async () => {
     await server?.close();
