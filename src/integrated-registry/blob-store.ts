@@ -1,9 +1,20 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
-import { finished, PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { appendBody } from './append-body';
 import { IO_CHUNK, sendFile } from './send-file';
 
 const uploadIdPattern = /^[0-9a-f-]{36}$/;
@@ -16,19 +27,6 @@ export class UploadError extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * `body` behind a PassThrough: a chunk refused on the way stops the copy without destroying the
- * request itself, so that the refusal can still be answered. A client going away still fails it.
- */
-function shielded(body: Readable): Readable {
-  const pass = new PassThrough({ highWaterMark: IO_CHUNK });
-  body.pipe(pass);
-  finished(body, (err) => {
-    if (err) pass.destroy(err);
-  });
-  return pass;
 }
 
 interface UploadMeta {
@@ -167,27 +165,16 @@ export class BlobStore {
     expectedLength?: number,
     admit: (bytes: number) => void = () => undefined,
   ): Promise<number> {
-    const file = join(this.uploadDir(id), 'data');
+    const path = join(this.uploadDir(id), 'data');
     const state = await this.hashState(id, start);
-    let received = 0;
+    let received: number;
     try {
-      const hashing = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          try {
-            admit(chunk.length);
-          } catch (err) {
-            return done(err as Error);
-          }
-          received += chunk.length;
-          state.hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(
-        shielded(body),
-        hashing,
-        createWriteStream(file, { flags: 'a', highWaterMark: IO_CHUNK }),
-      );
+      const file = await open(path, 'a');
+      try {
+        received = await appendBody(body, file, state.hash, admit);
+      } finally {
+        await file.close();
+      }
       if (expectedLength !== undefined && received !== expectedLength) {
         throw new UploadError(
           'SIZE_INVALID',
