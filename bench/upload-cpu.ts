@@ -1,15 +1,18 @@
-import { execFile, type ChildProcess } from 'node:child_process';
-import { createHash, randomFill } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { request } from 'undici';
-import { sha256Digest } from '../src/oci/digest';
 import { OCI_MANIFEST } from '../src/oci/media-types';
 import { startDockerRegistry } from '../test/helpers/docker-registry';
 import { layoutBlobPath } from '../test/helpers/images';
+import {
+  buildLayout,
+  LAYER_BYTES,
+  LAYER_COUNT,
+  MIB,
+  skopeoWithEmptyCache,
+  type Layout,
+} from './oci-layout';
 import {
   CLOCK_TICKS,
   SetupError,
@@ -43,16 +46,9 @@ import {
  * e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") change what runs.
  */
 
-const MIB = 1024 * 1024;
-const LAYER_COUNT = 4;
-const LAYER_BYTES = Number(process.env.BENCH_LAYER_MIB || 256) * MIB;
 const RUNS = Number(process.env.BENCH_RUNS || 3);
-const CHUNK_BYTES = 4 * MIB;
 const TIMEOUT_MS = 600_000;
 const ADMIN_TOKEN = randomAdminToken();
-const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const ROOT_BLOB_INFO_CACHE = '/var/lib/containers/cache';
 const ALL_METHODS = ['skopeo', 'put', 'patch'] as const;
 type Method = (typeof ALL_METHODS)[number];
 const METHODS = (process.env.BENCH_METHODS?.split(',') ?? ALL_METHODS) as Method[];
@@ -62,11 +58,6 @@ const METHOD_NAMES: Record<Method, string> = {
   patch: 'raw PATCH',
 };
 
-interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-}
 interface Server {
   name: 'docker-registry' | 'regql';
   url: string;
@@ -89,110 +80,6 @@ function cpuTimes(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
-}
-
-async function writeRandomBlob(dir: string, size: number): Promise<string> {
-  const temp = join(dir, 'blobs', 'writing.tmp');
-  const file = await open(temp, 'w');
-  const hash = createHash('sha256');
-  const chunk = Buffer.alloc(CHUNK_BYTES);
-  try {
-    for (let written = 0; written < size; written += CHUNK_BYTES) {
-      const part = chunk.subarray(0, Math.min(CHUNK_BYTES, size - written));
-      await promisify(randomFill)(part);
-      hash.update(part);
-      await file.write(part);
-    }
-  } finally {
-    await file.close();
-  }
-  const digest = `sha256:${hash.digest('hex')}`;
-  await rename(temp, layoutBlobPath(dir, digest));
-  return digest;
-}
-
-async function buildLayout(dir: string) {
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const layers: Descriptor[] = [];
-  for (let i = 0; i < LAYER_COUNT; i++)
-    layers.push({
-      mediaType: OCI_LAYER,
-      digest: await writeRandomBlob(dir, LAYER_BYTES),
-      size: LAYER_BYTES,
-    });
-  const put = (value: object) => {
-    const bytes = Buffer.from(JSON.stringify(value));
-    writeFileSync(layoutBlobPath(dir, sha256Digest(bytes)), bytes);
-    return bytes;
-  };
-  const configBytes = put({
-    architecture: 'amd64',
-    os: 'linux',
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-  });
-  const config = {
-    mediaType: OCI_CONFIG,
-    digest: sha256Digest(configBytes),
-    size: configBytes.length,
-  };
-  const manifest = put({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-  writeFileSync(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: OCI_MANIFEST,
-          digest: sha256Digest(manifest),
-          size: manifest.length,
-          annotations: { 'org.opencontainers.image.ref.name': 'v1' },
-        },
-      ],
-    }),
-  );
-  const blobs = [config, ...layers];
-  return { dir, manifest, blobs, bytes: blobs.reduce((n, b) => n + b.size, 0) };
-}
-type Layout = Awaited<ReturnType<typeof buildLayout>>;
-
-/** skopeo with a private HOME and, as root, an empty blob-info cache in its own mount namespace. */
-function skopeo(workDir: string, running: Set<ChildProcess>, args: string[]): Promise<string> {
-  const home = join(workDir, `skopeo-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(join(home, 'cache'), { recursive: true });
-  const env = { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_RUNTIME_DIR: home };
-  const [command, argv] =
-    process.getuid?.() === 0
-      ? [
-          'unshare',
-          [
-            '--mount',
-            '--propagation',
-            'private',
-            'sh',
-            '-c',
-            `mkdir -p ${ROOT_BLOB_INFO_CACHE} && mount --bind "$0" ${ROOT_BLOB_INFO_CACHE} && exec skopeo "$@"`,
-            join(home, 'cache'),
-            '--debug',
-            ...args,
-          ],
-        ]
-      : ['skopeo', ['--debug', ...args]];
-  return new Promise((done, fail) => {
-    const child = execFile(
-      command,
-      argv,
-      { env, timeout: TIMEOUT_MS, maxBuffer: 64 * MIB },
-      (err, _stdout, stderr) => {
-        running.delete(child);
-        rmSync(home, { recursive: true, force: true });
-        if (err)
-          fail(new Error(`skopeo ${args.join(' ')}: ${err.message}\n${stderr.slice(-4000)}`));
-        else done(stderr);
-      },
-    );
-    running.add(child);
-  });
 }
 
 async function authHeaders(server: Server, repository: string): Promise<Record<string, string>> {
@@ -274,7 +161,10 @@ async function push(
   res: Resources,
 ): Promise<void> {
   if (method !== 'skopeo') return rawPush(server, repository, layout, method === 'patch');
-  const debug = await skopeo(workDir, res.skopeo, [
+  const debug = await skopeoWithEmptyCache(
+    workDir,
+    res.skopeo,
+  )([
     'copy',
     '--preserve-digests',
     '--dest-tls-verify=false',
