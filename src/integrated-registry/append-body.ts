@@ -8,8 +8,8 @@ const WRITE_BATCH = IO_CHUNK;
 /** The body pauses while a write is under way and this many bytes wait for the next one. */
 const MAX_WAITING = 4 * IO_CHUNK;
 
-/** Writes all of `buffers` at the end of `file` (opened to append), however many calls it takes. */
-async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
+/** Writes all of `buffers` at the file's position (its end, when opened to append), however many calls it takes. */
+export async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
   let rest = buffers;
   while (rest.length > 0) {
     let { bytesWritten } = await file.writev(rest);

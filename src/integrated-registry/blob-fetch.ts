@@ -4,6 +4,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { OpenedBlob } from '../oci/client/registry-client';
 import { upstreamError } from '../oci/upstream-error';
+import { writeAll } from './append-body';
 import { IO_CHUNK } from './send-file';
 
 /** What a fetch writes to and how it ends. */
@@ -121,18 +122,29 @@ export class BlobFetch {
         );
       this.answered(null);
       const hash = createHash('sha256');
+      let received = 0;
+      let batch: Buffer[] = [];
+      const flush = async () => {
+        const bytes = batch.reduce((n, b) => n + b.length, 0);
+        await writeAll(this.file!, batch);
+        batch = [];
+        this.written += bytes;
+        this.progress.emit('progress');
+      };
       for await (const chunk of this.upstream.body as AsyncIterable<Buffer>) {
         if (this.state !== 'running') break;
-        if (this.written + chunk.length > size)
+        received += chunk.length;
+        if (received > size)
           throw upstreamError(
             'UPSTREAM_INVALID',
             `the registry sent more than the ${size} bytes the manifest names`,
           );
         hash.update(chunk);
-        await this.file.write(chunk, 0, chunk.length, this.written);
-        this.written += chunk.length;
-        this.progress.emit('progress');
+        batch.push(chunk);
+        // Each write is a trip to the thread pool: a few large ones, not one per network chunk.
+        if (received - this.written >= IO_CHUNK) await flush();
       }
+      if (batch.length > 0 && this.state === 'running') await flush();
       if (this.state !== 'running') throw this.failure;
       if (this.written !== size)
         throw upstreamError(
