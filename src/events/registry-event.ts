@@ -4,6 +4,9 @@ export const eventTypes = [
   'TAG_UPDATED',
   'IMPORT_FAILED',
   'EXTERNAL_PUSH',
+  'MIRROR_PROGRESS',
+  'MIRROR_COMPLETED',
+  'MIRROR_FAILED',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
