@@ -1,22 +1,24 @@
-import { execFile, type ChildProcess } from 'node:child_process';
-import { createHash, randomFill } from 'node:crypto';
-import {
-  createReadStream,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { request } from 'undici';
 import { sha256Digest } from '../src/oci/digest';
 import { OCI_MANIFEST } from '../src/oci/media-types';
 import { startDockerRegistry } from '../test/helpers/docker-registry';
-import { fileDigest, layoutBlobPath } from '../test/helpers/images';
+import { layoutBlobPath } from '../test/helpers/images';
+import {
+  buildLayout,
+  checkPulledLayout,
+  LAYER_BYTES,
+  LAYER_COUNT,
+  MIB,
+  skippedBlobLines,
+  skopeoWithEmptyCache,
+  TAG,
+  type Descriptor,
+  type Layout,
+} from './oci-layout';
 import { runMirrorPart, type MirrorFigures } from './registry-mirror';
 import {
   SetupError,
@@ -59,15 +61,8 @@ import {
  * for what skopeo pulls, all in one temp directory removed at the end.
  */
 
-const MIB = 1024 * 1024;
-const LAYER_COUNT = 4;
-/** BENCH_LAYER_MIB (default 256) makes a smaller image, for trying the benchmark out. */
-const LAYER_BYTES = Number(process.env.BENCH_LAYER_MIB || 256) * MIB;
-const CHUNK_BYTES = 4 * MIB;
 const RUNS = 3;
 const NAMESPACE = 'bench';
-const TAG = 'v1';
-const SKOPEO_TIMEOUT_MS = 600_000;
 const TRANSFER_TIMEOUT_MS = 600_000;
 const GOAL_PULL_RATIO = 1;
 const GOAL_PUSH_RATIO = 2;
@@ -77,33 +72,12 @@ const PARTS = (process.env.BENCH_PARTS || 'registry,mirror').split(',');
 const MIRROR_SOURCE = `${NAMESPACE}/mirror-source`;
 const ADMIN_TOKEN = randomAdminToken();
 
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
-/** Where skopeo keeps its blob-info cache when it runs as root, whatever its HOME. */
-const ROOT_BLOB_INFO_CACHE = '/var/lib/containers/cache';
-
 const SERVERS = ['docker-registry', 'regql'] as const;
 type ServerName = (typeof SERVERS)[number];
 const METHODS = ['skopeo', 'raw HTTP'] as const;
 type Method = (typeof METHODS)[number];
 const DIRECTIONS = ['push', 'pull'] as const;
 type Direction = (typeof DIRECTIONS)[number];
-
-interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-}
-
-interface Layout {
-  dir: string;
-  manifest: Buffer;
-  manifestDigest: string;
-  /** The config, then the layers: what a push uploads and a pull reads back. */
-  blobs: Descriptor[];
-  /** All blob bytes, the manifest aside: what MiB/s is counted over. */
-  bytes: number;
-}
 
 interface Server {
   name: ServerName;
@@ -123,124 +97,6 @@ interface Sample {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Writes `size` random bytes into the layout's blobs, streaming and hashing; returns the digest. */
-async function writeRandomBlob(layoutDir: string, size: number): Promise<string> {
-  const temp = join(layoutDir, 'blobs', 'writing.tmp');
-  const file = await open(temp, 'w');
-  const hash = createHash('sha256');
-  const chunk = Buffer.alloc(CHUNK_BYTES);
-  try {
-    for (let written = 0; written < size; written += CHUNK_BYTES) {
-      const part = chunk.subarray(0, Math.min(CHUNK_BYTES, size - written));
-      await promisify(randomFill)(part);
-      hash.update(part);
-      await file.write(part);
-    }
-  } finally {
-    await file.close();
-  }
-  const digest = `sha256:${hash.digest('hex')}`;
-  await rename(temp, layoutBlobPath(layoutDir, digest));
-  return digest;
-}
-
-/** Builds the OCI layout: LAYER_COUNT random layers, a config naming them, a manifest, tag TAG. */
-async function buildLayout(dir: string): Promise<Layout> {
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const layers: Descriptor[] = [];
-  for (let i = 0; i < LAYER_COUNT; i++) {
-    const digest = await writeRandomBlob(dir, LAYER_BYTES);
-    layers.push({ mediaType: OCI_LAYER, digest, size: LAYER_BYTES });
-  }
-  const putJson = (value: object) => {
-    const bytes = Buffer.from(JSON.stringify(value));
-    writeFileSync(layoutBlobPath(dir, sha256Digest(bytes)), bytes);
-    return bytes;
-  };
-  const configBytes = putJson({
-    architecture: 'amd64',
-    os: 'linux',
-    config: { Labels: { 'io.regql.bench': 'registry' } },
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-  });
-  const config = {
-    mediaType: OCI_CONFIG,
-    digest: sha256Digest(configBytes),
-    size: configBytes.length,
-  };
-  const manifest = putJson({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-  const manifestDigest = sha256Digest(manifest);
-  writeFileSync(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: OCI_MANIFEST,
-          digest: manifestDigest,
-          size: manifest.length,
-          annotations: { 'org.opencontainers.image.ref.name': TAG },
-        },
-      ],
-    }),
-  );
-  const blobs = [config, ...layers];
-  return { dir, manifest, manifestDigest, blobs, bytes: blobs.reduce((n, b) => n + b.size, 0) };
-}
-
-/**
- * Runs skopeo --debug with a private HOME and a fresh, empty blob-info cache. As root, skopeo
- * keeps that cache in ROOT_BLOB_INFO_CACHE whatever its HOME, so it runs in its own mount
- * namespace with an empty directory bound over that one. Resolves to skopeo's debug output.
- */
-function skopeoWithEmptyCache(workDir: string, running: Set<ChildProcess>) {
-  let calls = 0;
-  return (args: string[]) => {
-    const home = join(workDir, `skopeo-${++calls}`);
-    mkdirSync(join(home, 'cache'), { recursive: true });
-    const env = { ...process.env, HOME: home, XDG_DATA_HOME: home, XDG_RUNTIME_DIR: home };
-    const asRoot = process.getuid?.() === 0;
-    const [command, argv] = asRoot
-      ? [
-          'unshare',
-          [
-            '--mount',
-            '--propagation',
-            'private',
-            'sh',
-            '-c',
-            `mkdir -p ${ROOT_BLOB_INFO_CACHE} && mount --bind "$0" ${ROOT_BLOB_INFO_CACHE} && exec skopeo "$@"`,
-            join(home, 'cache'),
-            '--debug',
-            ...args,
-          ],
-        ]
-      : ['skopeo', ['--debug', ...args]];
-    return new Promise<string>((done, fail) => {
-      const child = execFile(
-        command,
-        argv,
-        { env, timeout: SKOPEO_TIMEOUT_MS, maxBuffer: 64 * MIB },
-        (err, _stdout, stderr) => {
-          running.delete(child);
-          rmSync(home, { recursive: true, force: true });
-          if (err)
-            fail(new Error(`skopeo ${args.join(' ')}: ${err.message}\n${stderr.slice(-4000)}`));
-          else done(stderr);
-        },
-      );
-      running.add(child);
-    });
-  };
-}
-
-/** What in skopeo's --debug output says a blob was not moved (reused, mounted or skipped). */
-const skippedBlobLines = (debug: string) =>
-  debug
-    .split('\n')
-    .filter((line) => /Skipping blob|already present|Trying to reuse|mount=sha256/i.test(line));
 
 /** Authorization for `repository`: none when /v2/ answers 200, else a token by its challenge. */
 async function authHeaders(server: Server, repository: string): Promise<Record<string, string>> {
@@ -369,27 +225,6 @@ async function rawPull(
   const names = (blobs: Descriptor[]) => blobs.map((b) => b.digest).join(',');
   if (names([manifest.config, ...manifest.layers]) !== names(layout.blobs))
     problems.push('the manifest names other blobs than were pushed');
-  return problems;
-}
-
-/** Checks a layout skopeo pulled into: the same manifest, every blob whole; returns what differs. */
-async function checkPulledLayout(dir: string, layout: Layout): Promise<string[]> {
-  const problems: string[] = [];
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
-    manifests: Descriptor[];
-  };
-  const digests = index.manifests.map((m) => m.digest);
-  if (digests.length !== 1 || digests[0] !== layout.manifestDigest)
-    problems.push(`index.json names ${digests.join(', ')}, not ${layout.manifestDigest}`);
-  const manifest = readFileSync(layoutBlobPath(dir, layout.manifestDigest), { flag: 'r' });
-  if (!manifest.equals(layout.manifest)) problems.push('the pulled manifest differs');
-  for (const blob of layout.blobs) {
-    const path = layoutBlobPath(dir, blob.digest);
-    const size = statSync(path, { throwIfNoEntry: false })?.size;
-    if (size !== blob.size) problems.push(`blob ${blob.digest}: ${size ?? 'no'} bytes`);
-    else if ((await fileDigest(path)) !== blob.digest)
-      problems.push(`blob ${blob.digest}: the file hashes to something else`);
-  }
   return problems;
 }
 

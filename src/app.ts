@@ -133,6 +133,7 @@ export async function startApp(
           feed: events.feed,
           lock: streams.lock,
           aliases: streams.aliases,
+          browser: federation.browser,
           streamLimits: streams.streamLimits,
           publicUrl,
           publicHost,

@@ -261,6 +261,11 @@ export const configSchemaFor = (plugins: readonly RegistryPlugin[]) =>
           publicNamespaces: commaList
             .default([])
             .describe('namespaces of the integrated registry anyone may pull (comma list)'),
+          pullThroughWithoutCopy: commaList
+            .default([])
+            .describe(
+              'namespaces whose images pulled through the integrated registry are streamed without keeping a local copy (comma list)',
+            ),
           tokenTtlSeconds: z.coerce
             .number()
             .int()
@@ -411,6 +416,7 @@ export const environmentKeys: Record<string, string[]> = {
   REGQL_TAG_CACHE_SECONDS: ['cache', 'tagTtlSeconds'],
   REGQL_CACHE_MAX_ENTRIES: ['cache', 'maxEntries'],
   REGQL_PUBLIC_NAMESPACES: ['registry', 'publicNamespaces'],
+  REGQL_PULL_THROUGH_WITHOUT_COPY: ['registry', 'pullThroughWithoutCopy'],
   REGQL_REGISTRY_TOKEN_SECONDS: ['registry', 'tokenTtlSeconds'],
   REGQL_GC_GRACE_SECONDS: ['registry', 'gcGraceSeconds'],
   REGQL_UPLOAD_MAX_AGE_SECONDS: ['registry', 'uploadMaxAgeSeconds'],

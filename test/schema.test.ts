@@ -169,6 +169,8 @@ describe('schema', () => {
         'TAG_UPDATED',
         'IMPORT_FAILED',
         'EXTERNAL_PUSH',
+        'TAG_DELETED',
+        'STREAM_DELETED',
         'MIRROR_PROGRESS',
         'MIRROR_COMPLETED',
         'MIRROR_FAILED',

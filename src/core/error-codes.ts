@@ -91,6 +91,7 @@ export const registryCodes = registerErrorCodes('registry', {
   DENIED: [[403], 'The token may not do this, or the namespace is over its quota.'],
   UNSUPPORTED: [[400, 405], 'The operation is not supported.'],
   TOOMANYREQUESTS: [[429], 'Too many open uploads in the namespace, or too many failed logins.'],
+  UNAVAILABLE: [[503], 'A registry that a pull-through reads from failed; retry later.'],
 });
 
 export type GraphqlErrorCode = keyof typeof graphqlCodes;

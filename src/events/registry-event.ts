@@ -4,6 +4,8 @@ export const eventTypes = [
   'TAG_UPDATED',
   'IMPORT_FAILED',
   'EXTERNAL_PUSH',
+  'TAG_DELETED',
+  'STREAM_DELETED',
   'MIRROR_PROGRESS',
   'MIRROR_COMPLETED',
   'MIRROR_FAILED',

@@ -5,10 +5,12 @@ import type { Identity } from '../auth/roles';
 import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
 import { RegistryUploadStore } from '../store/registry-upload-store';
+import type { StreamUpstreams } from '../streams/stream-upstreams';
 import { SERVICE, type Action, type RegistryTokens } from './access';
 import type { BlobStore } from './blob-store';
 import { API_VERSION } from './api-version';
 import { NamespaceQuota } from './namespace-quota';
+import { PullThrough } from './pull-through';
 import type { PushProvisioning } from './push-provisioning';
 
 export interface RegistryApiDeps {
@@ -22,6 +24,10 @@ export interface RegistryApiDeps {
   publicUrlConfigured: boolean;
   pulls: PullAccess;
   limits: UploadLimits;
+  /** Where a stream's images that the registry lacks are pulled through from. */
+  upstreams: StreamUpstreams;
+  /** Namespaces whose pulled-through blobs are not kept. */
+  pullThroughWithoutCopy: readonly string[];
 }
 
 /** What one namespace may hold in the integrated registry (see config.ts). */
@@ -48,6 +54,7 @@ export interface ApiContext {
   content: RegistryContentStore;
   uploads: RegistryUploadStore;
   quota: NamespaceQuota;
+  pullThrough: PullThrough;
   /**
    * The `www-authenticate` value sending a client to the token endpoint for `scope`; `host` is
    * the request's Host header.
@@ -58,9 +65,16 @@ export interface ApiContext {
 export function apiContext(deps: RegistryApiDeps): ApiContext {
   const uploads = new RegistryUploadStore(deps.db);
   const realmBase = realmBaseFor(deps);
+  const content = new RegistryContentStore(deps.db);
   return {
     deps,
-    content: new RegistryContentStore(deps.db),
+    content,
+    pullThrough: new PullThrough({
+      content,
+      blobs: deps.blobs,
+      upstreams: deps.upstreams,
+      keepsCopies: (namespace) => !deps.pullThroughWithoutCopy.includes(namespace),
+    }),
     uploads,
     quota: new NamespaceQuota(uploads, deps.limits.namespaceQuotaBytes),
     challenge: (host, scope) =>

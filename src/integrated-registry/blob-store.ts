@@ -52,6 +52,9 @@ export class BlobStore {
   async init(): Promise<void> {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     await mkdir(join(this.root, 'uploads'), { recursive: true });
+    // Content being written when the process stopped: never a blob, so never worth keeping.
+    for (const name of await readdir(join(this.root, 'uploads')))
+      if (name.endsWith('.tmp')) await rm(join(this.root, 'uploads', name), { force: true });
   }
 
   blobPath(digest: string): string {
@@ -76,10 +79,20 @@ export class BlobStore {
 
   /** Stores small content (a manifest) whose digest the caller computed from the same bytes. */
   async putBytes(digest: string, bytes: Buffer): Promise<void> {
+    const temp = this.tempFile();
+    await writeFile(temp, bytes);
+    await this.adopt(temp, digest);
+  }
+
+  /** A new file name for content on its way in, removed at the next start if left behind. */
+  tempFile(): string {
+    return join(this.root, 'uploads', `${randomUUID()}.tmp`);
+  }
+
+  /** Moves a file written to `tempFile()`, whose bytes the caller checked, in as `digest`. */
+  async adopt(temp: string, digest: string): Promise<void> {
     const target = this.blobPath(digest);
     await mkdir(join(target, '..'), { recursive: true });
-    const temp = join(this.root, 'uploads', `${randomUUID()}.tmp`);
-    await writeFile(temp, bytes);
     await rename(temp, target);
   }
 

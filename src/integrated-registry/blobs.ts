@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { ApiContext } from './api-context';
 import { API_VERSION } from './api-version';
 import { OciError } from './errors';
@@ -18,13 +19,34 @@ export async function blobs(
     return void res.end();
   }
   const size = await ctx.content.blobSize(name, digest);
-  if (size === null) throw new OciError(404, 'BLOB_UNKNOWN', `no blob ${digest} in ${name}`);
-  res.writeHead(200, {
-    ...API_VERSION,
-    'content-type': 'application/octet-stream',
-    'content-length': size,
-    'docker-content-digest': digest,
-  });
+  if (size === null) return pullThrough(ctx, req, res, name, digest);
+  res.writeHead(200, blobHeaders(digest, size));
   if (req.method === 'HEAD') return void res.end();
   await ctx.deps.blobs.sendTo(digest, res);
+}
+
+const blobHeaders = (digest: string, size: number) => ({
+  ...API_VERSION,
+  'content-type': 'application/octet-stream',
+  'content-length': size,
+  'docker-content-digest': digest,
+});
+
+/** A blob the repository lacks: from its stream's upstream, when one of its manifests names it. */
+async function pullThrough(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  digest: string,
+): Promise<void> {
+  const named = await ctx.pullThrough.blob(name, digest);
+  if (!named) throw new OciError(404, 'BLOB_UNKNOWN', `no blob ${digest} in ${name}`);
+  if (req.method === 'HEAD') {
+    res.writeHead(200, blobHeaders(digest, named.size));
+    return void res.end();
+  }
+  const body = await named.open();
+  res.writeHead(200, blobHeaders(digest, named.size));
+  await pipeline(body, res);
 }

@@ -53,14 +53,14 @@ export async function manifests(
   if (req.method === 'PUT') return putManifest(ctx, req, res, name, reference);
   if (req.method === 'DELETE') {
     const removed = reference.includes(':')
-      ? await ctx.content.deleteManifest(name, reference)
+      ? await ctx.deps.pushes.manifestDeleted(name, reference)
       : await ctx.deps.pushes.tagDeleted(name, reference);
     if (!removed)
       throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
     res.writeHead(202, { ...API_VERSION, 'content-length': 0 });
     return void res.end();
   }
-  const row = await ctx.content.resolve(name, reference);
+  const row = await ctx.pullThrough.manifest(name, reference);
   if (!row) throw new OciError(404, 'MANIFEST_UNKNOWN', `no manifest ${reference} in ${name}`);
   const bytes = req.method === 'HEAD' ? undefined : await ctx.deps.blobs.readAll(row.digest);
   res.writeHead(200, {

@@ -9,6 +9,7 @@ import { recordImage, tagUpdated } from '../streams/record-image';
 import type { KeyedLock } from '../core/keyed-lock';
 import { streamLockKey } from '../streams/stream-lock';
 import { requireTagRoom } from '../streams/tag-room';
+import { removeTag } from '../streams/remove-tag';
 
 export interface TagPush {
   repository: string;
@@ -20,7 +21,7 @@ export interface TagPush {
  * A push by tag moves the registry tag and, in the same transaction, the image stream's tag
  * (created on demand: the pusher holds EDITOR, which may create streams): a new history entry
  * pointing at `<integrated host>/<ns>/<stream>@<digest>`, and the IMAGE_PUSHED and TAG_UPDATED
- * events that report it.
+ * events that report it. Deletes on /v2 leave the stream in step, reported as TAG_DELETED.
  */
 export class PushProvisioning {
   constructor(
@@ -87,19 +88,49 @@ export class PushProvisioning {
 
   /**
    * A tag deleted on /v2 leaves its image stream as `oc tag -d` does: the spec tag and its
-   * history go with it, in one transaction. False when neither had the tag.
+   * history go with it, in one transaction with its TAG_DELETED event. False when neither had
+   * the tag.
    */
   async tagDeleted(repository: string, tag: string): Promise<boolean> {
-    const [namespace, name] = repository.split('/');
-    return this.lock.run(streamLockKey(namespace, name), () =>
-      inTransaction(this.db, async (trx) => {
-        const untagged = await new RegistryContentStore(trx.db).deleteTag(repository, tag);
-        const stream = await trx.imageStreams.get(namespace, name);
-        const removed =
-          stream !== undefined && (await trx.imageStreams.deleteSpecTag(stream.id, tag));
-        if (stream && removed) await trx.status.deleteTag(stream.id, tag);
-        return untagged || removed;
-      }),
+    const [namespace, stream] = repository.split('/');
+    return this.announcing(
+      this.lock.run(streamLockKey(namespace, stream), () =>
+        inTransaction(this.db, (trx) =>
+          removeTag(trx, { namespace, stream, tag, message: 'deleted on /v2' }),
+        ),
+      ),
     );
+  }
+
+  /**
+   * A manifest deleted on /v2 by digest takes with it, in one transaction, every tag of the
+   * image stream whose current image it is (as `oc tag -d`, one TAG_DELETED each), and the older
+   * history entries of other tags that name it, so that no rollback can point at it. False when
+   * the repository had no such manifest.
+   */
+  async manifestDeleted(repository: string, digest: string): Promise<boolean> {
+    const [namespace, stream] = repository.split('/');
+    return this.announcing(
+      this.lock.run(streamLockKey(namespace, stream), () =>
+        inTransaction(this.db, async (trx) => {
+          if (!(await new RegistryContentStore(trx.db).deleteManifest(repository, digest)))
+            return false;
+          const found = await trx.imageStreams.get(namespace, stream);
+          if (!found) return true;
+          const message = `manifest ${digest} deleted on /v2; older history entries naming it were dropped`;
+          for (const tag of await trx.status.tagsCurrentlyAt(found.id, digest))
+            await removeTag(trx, { namespace, stream, tag, message });
+          await trx.status.dropImage(found.id, digest);
+          return true;
+        }),
+      ),
+    );
+  }
+
+  /** Signals the feed once `change` has committed, when it changed anything. */
+  private async announcing(change: Promise<boolean>): Promise<boolean> {
+    const changed = await change;
+    if (changed) this.announcer.appended();
+    return changed;
   }
 }

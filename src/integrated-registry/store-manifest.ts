@@ -5,6 +5,7 @@ import { manifestMediaTypes } from '../oci/media-types';
 import type { RegistryContentStore } from '../store/registry-content-store';
 import type { BlobStore } from './blob-store';
 import { OciError } from './errors';
+import { manifestRecord } from './manifest-record';
 import type { NamespaceQuota } from './namespace-quota';
 import type { PushProvisioning } from './push-provisioning';
 
@@ -46,10 +47,7 @@ export async function storeManifest(
   const digest = sha256Digest(bytes);
   if (reference.includes(':') && reference !== digest)
     throw new OciError(400, 'DIGEST_INVALID', `the manifest hashes to ${digest}, not ${reference}`);
-  const references =
-    manifest.kind === 'image'
-      ? [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]
-      : manifest.manifests.map((m) => m.digest);
+  const { row, references } = manifestRecord(name, digest, bytes, manifest, mediaType);
   const present = await writers.content.present(name, [...references, digest]);
   const missing = references.filter((d) => !present.has(d));
   if (missing.length > 0)
@@ -60,20 +58,7 @@ export async function storeManifest(
     );
   if (!present.has(digest)) await writers.quota.check(name, bytes.length);
   await writers.blobs.putBytes(digest, bytes);
-  await writers.content.putManifest(
-    {
-      repository: name,
-      digest,
-      media_type: mediaType,
-      size: bytes.length,
-      artifact_type:
-        manifest.artifactType ?? (manifest.kind === 'image' ? manifest.config.mediaType : null),
-      subject: manifest.subject?.digest ?? null,
-      annotations: manifest.annotations ? JSON.stringify(manifest.annotations) : null,
-      created_at: new Date().toISOString(),
-    },
-    references,
-  );
+  await writers.content.putManifest(row, references);
   if (!reference.includes(':')) {
     try {
       await writers.pushes.tagPushed({ repository: name, tag: reference, digest });

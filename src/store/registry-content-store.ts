@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, RegistryManifestTable } from './database';
 
 export type StoredManifest = RegistryManifestTable;
@@ -96,22 +97,33 @@ export class RegistryContentStore {
     }
   }
 
-  /** The manifest a tag or digest names in the repository, if any, in one read. */
   /**
-   * The manifest a reference names in `repository`. A tag is the image stream tag of the same
-   * name first: its current image, whatever made it current (a push, `tagImage`, an alias, a
-   * rollback); a tag the stream does not have is the last one pushed.
+   * The manifest a reference names in `repository`, when the repository holds it. A tag is the
+   * image stream tag of the same name first: its current image, whatever made it current (a
+   * push, `tagImage`, an alias, a rollback, an import); a tag the stream does not have is the
+   * last one pushed.
    */
   async resolve(repository: string, reference: string): Promise<StoredManifest | undefined> {
     const digest = reference.includes(':')
       ? reference
-      : ((await this.streamTags(repository, { only: reference, after: null, limit: 1 }))[0]
-          ?.digest ??
-        this.db
-          .selectFrom('registry_tags')
-          .select('digest')
-          .where('repository', '=', repository)
-          .where('tag', '=', reference));
+      : await this.currentImage(repository, reference);
+    return digest === undefined ? undefined : this.manifest(repository, digest);
+  }
+
+  /** The digest a tag names in `repository` (see `resolve`), wherever that image lives. */
+  async currentImage(repository: string, tag: string): Promise<string | undefined> {
+    const streamed = await this.streamTags(repository, { only: tag, after: null, limit: 1 });
+    if (streamed.length > 0) return streamed[0].digest;
+    const pushed = await this.db
+      .selectFrom('registry_tags')
+      .select('digest')
+      .where('repository', '=', repository)
+      .where('tag', '=', tag)
+      .executeTakeFirst();
+    return pushed?.digest;
+  }
+
+  async manifest(repository: string, digest: string): Promise<StoredManifest | undefined> {
     return this.db
       .selectFrom('registry_manifests')
       .selectAll()
@@ -120,9 +132,21 @@ export class RegistryContentStore {
       .executeTakeFirst();
   }
 
+  /** Manifests of `repository` that name `digest` (as config, layer or child), at most `limit`. */
+  async referencing(repository: string, digest: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('registry_manifest_refs')
+      .select('manifest')
+      .where('repository', '=', repository)
+      .where('digest', '=', digest)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.manifest);
+  }
+
   /**
-   * The tags of the image stream that `repository` is, each with its current image, where that
-   * image's manifest is in the repository (an imported image that lives upstream is not).
+   * The tags of the image stream that `repository` is, each with its current image, wherever it
+   * lives: an image imported from elsewhere is pulled through.
    */
   private async streamTags(
     repository: string,
@@ -132,9 +156,6 @@ export class RegistryContentStore {
     const rows = await this.db
       .selectFrom('tag_events as te')
       .innerJoin('image_streams as s', 's.id', 'te.stream_id')
-      .innerJoin('registry_manifests as m', (join) =>
-        join.onRef('m.digest', '=', 'te.image').on('m.repository', '=', repository),
-      )
       .select(['te.tag as tag', 'te.image as digest', 'te.created as updatedAt'])
       .where('s.namespace', '=', namespace)
       .where('s.name', '=', name)
@@ -250,22 +271,36 @@ export class RegistryContentStore {
     );
   }
 
-  /** Repositories with a manifest, in lexical order after `last`, among `namespaces` (null: all). */
+  /**
+   * Repositories in lexical order after `last`, among `namespaces` (null: all): those holding a
+   * manifest and the image streams with an image in some tag (pullable through, wherever it lives).
+   */
   async repositories(
     n: number,
     last: string | null,
     namespaces: readonly string[] | null,
   ): Promise<Page<string>> {
-    let query = this.db.selectFrom('registry_manifests').select('repository').distinct();
-    if (last !== null) query = query.where('repository', '>', last);
-    if (namespaces !== null) {
-      if (namespaces.length === 0) return { items: [], next: null };
-      query = query.where((eb) =>
-        eb.or(namespaces.map((ns) => eb('repository', 'like', `${ns}/%`))),
+    if (namespaces !== null && namespaces.length === 0) return { items: [], next: null };
+    const streams = this.db
+      .selectFrom('image_streams as s')
+      .select(sql<string>`s.namespace || '/' || s.name`.as('repository'))
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('tag_events as te').select('te.tag').whereRef('te.stream_id', '=', 's.id'),
+        ),
       );
-    }
+    let query = this.db
+      .selectFrom(
+        this.db.selectFrom('registry_manifests').select('repository').union(streams).as('r'),
+      )
+      .select('r.repository');
+    if (last !== null) query = query.where('r.repository', '>', last);
+    if (namespaces !== null)
+      query = query.where((eb) =>
+        eb.or(namespaces.map((ns) => eb('r.repository', 'like', `${ns}/%`))),
+      );
     const rows = await query
-      .orderBy('repository')
+      .orderBy('r.repository')
       .limit(n + 1)
       .execute();
     return cut(
@@ -283,5 +318,16 @@ export class RegistryContentStore {
       .where('subject', '=', subject)
       .orderBy('digest')
       .execute();
+  }
+
+  /** The digest the tag was last pushed as, if the repository has the tag. */
+  async pushedDigest(repository: string, tag: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('registry_tags')
+      .select('digest')
+      .where('repository', '=', repository)
+      .where('tag', '=', tag)
+      .executeTakeFirst();
+    return row?.digest ?? null;
   }
 }

@@ -17,4 +17,13 @@ export class StoreSettings {
       .executeTakeFirstOrThrow();
     return row.value;
   }
+
+  async value(name: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('store_settings')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.value;
+  }
 }

@@ -131,6 +131,32 @@ export class StreamStatusStore {
     return row && eventFromRow(row);
   }
 
+  /**
+   * The image references the stream's history holds, each with a tag that recorded it, those
+   * naming `digest` first, then newest first; at most `limit`.
+   */
+  async references(
+    streamId: string,
+    digest: string,
+    limit: number,
+  ): Promise<{ reference: string; tag: string }[]> {
+    const rows = await this.db
+      .selectFrom('tag_events')
+      .select(({ fn }) => [
+        'docker_image_reference as reference',
+        fn.max('tag').as('tag'),
+        fn.max('created').as('newest'),
+        fn.max(sql<number>`case when image = ${digest} then 1 else 0 end`).as('names'),
+      ])
+      .where('stream_id', '=', streamId)
+      .groupBy('docker_image_reference')
+      .orderBy('names', 'desc')
+      .orderBy('newest', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ reference: row.reference, tag: row.tag }));
+  }
+
   async append(streamId: string, tag: string, event: Omit<TagEvent, 'seq'>): Promise<TagEvent> {
     const seq = ((await this.latest(streamId, tag))?.seq ?? 0) + 1;
     await this.db
@@ -200,5 +226,37 @@ export class StreamStatusStore {
       .where('stream_id', '=', streamId)
       .where('tag', '=', tag)
       .execute();
+  }
+
+  /** The tags of the stream whose current image is `digest`, in name order. */
+  async tagsCurrentlyAt(streamId: string, digest: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('tag_events as te')
+      .select('te.tag')
+      .where('te.stream_id', '=', streamId)
+      .where('te.image', '=', digest)
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'te.seq',
+          '=',
+          selectFrom('tag_events as newest')
+            .select(({ fn }) => fn.max('newest.seq').as('seq'))
+            .whereRef('newest.stream_id', '=', 'te.stream_id')
+            .whereRef('newest.tag', '=', 'te.tag'),
+        ),
+      )
+      .orderBy('te.tag')
+      .execute();
+    return rows.map((row) => row.tag);
+  }
+
+  /** Drops every history entry of the stream that names `digest`; returns how many went. */
+  async dropImage(streamId: string, digest: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('tag_events')
+      .where('stream_id', '=', streamId)
+      .where('image', '=', digest)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

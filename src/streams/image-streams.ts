@@ -3,10 +3,13 @@ import { assertDnsLabel } from '../domain/names';
 import { formatPlatform, parsePlatform } from '../domain/platform';
 import { buildSpecTags, type SpecTagRequest } from '../domain/spec-tag';
 import { assertTagRoom } from '../domain/tag-limit';
+import type { KeyedLock } from '../core/keyed-lock';
+import type { EventAnnouncer } from '../events/event-feed';
 import type { Db } from '../store/database';
 import type { ImageStream } from '../store/image-stream-records';
 import { RegistryContentStore } from '../store/registry-content-store';
 import type { SourceAccess } from './source-access';
+import { streamLockKey } from './stream-lock';
 import { inTransaction } from './stream-stores';
 
 export interface CreateImageStreamRequest {
@@ -23,6 +26,8 @@ export class ImageStreams {
     private readonly db: Db,
     private readonly sources: SourceAccess,
     private readonly maxTagsPerStream: number,
+    private readonly announcer: EventAnnouncer,
+    private readonly lock: KeyedLock,
   ) {}
 
   /**
@@ -47,15 +52,32 @@ export class ImageStreams {
   }
 
   /**
-   * Deletes the stream and, in the same transaction, its repository in the integrated registry:
-   * its tags leave /v2 and its blobs become garbage for `gc` after the grace period.
+   * Deletes the stream and, in the same transaction, its repository in the integrated registry
+   * (its tags leave /v2 and its blobs become garbage for `gc` after the grace period), with the
+   * STREAM_DELETED event that reports it.
    */
   async delete(namespace: string, name: string): Promise<void> {
-    const deleted = await inTransaction(this.db, async (trx) => {
-      if (!(await trx.imageStreams.delete(namespace, name))) return false;
-      await new RegistryContentStore(trx.db).deleteRepository(`${namespace}/${name}`);
-      return true;
-    });
-    if (!deleted) throw notFound(`image stream ${namespace}/${name} does not exist`);
+    const repository = `${namespace}/${name}`;
+    const deleted = await this.lock.run(streamLockKey(namespace, name), () =>
+      inTransaction(this.db, async (trx) => {
+        if (!(await trx.imageStreams.delete(namespace, name))) return false;
+        await new RegistryContentStore(trx.db).deleteRepository(repository);
+        await trx.events.append({
+          type: 'STREAM_DELETED',
+          occurredAt: new Date().toISOString(),
+          namespace,
+          stream: name,
+          tag: null,
+          registry: 'integrated',
+          repository,
+          digest: null,
+          previousDigest: null,
+          message: 'deleted with its tags; its repository left the integrated registry',
+        });
+        return true;
+      }),
+    );
+    if (!deleted) throw notFound(`image stream ${repository} does not exist`);
+    this.announcer.appended();
   }
 }

@@ -10,6 +10,7 @@ import { inTransaction, streamStoresOn, type StreamStores } from './stream-store
 import type { AliasPropagation } from './alias-propagation';
 import type { Importer } from './importer';
 import { recordImage, tagUpdated, type Recorded } from './record-image';
+import { removeTag } from './remove-tag';
 import { requireTagRoom } from './tag-room';
 import type { SourceAccess } from './source-access';
 import type { KeyedLock } from '../core/keyed-lock';
@@ -105,18 +106,16 @@ export class Tagger {
     );
   }
 
+  /** `oc tag -d`: the tag leaves the stream, its history and /v2 at once, reported as TAG_DELETED. */
   async remove(destination: StreamTagRef): Promise<void> {
-    await this.lock.run(streamLockKey(destination.namespace, destination.stream), () =>
-      inTransaction(this.db, async (trx) => {
-        const stream = await trx.imageStreams.get(destination.namespace, destination.stream);
-        if (!stream || !(await trx.imageStreams.deleteSpecTag(stream.id, destination.tag))) {
-          throw notFound(
-            `image stream tag ${destination.namespace}/${destination.stream}:${destination.tag} does not exist`,
-          );
-        }
-        await trx.status.deleteTag(stream.id, destination.tag);
-      }),
+    const { namespace, stream, tag } = destination;
+    const removed = await this.lock.run(streamLockKey(namespace, stream), () =>
+      inTransaction(this.db, (trx) =>
+        removeTag(trx, { namespace, stream, tag, message: 'deleted by tagImage' }),
+      ),
     );
+    if (!removed) throw notFound(`image stream tag ${namespace}/${stream}:${tag} does not exist`);
+    this.announcer.appended();
   }
 
   /** Makes an earlier history entry current again, as a new entry, so the rollback can be undone. */

@@ -17,7 +17,9 @@ import type { Db } from '../store/database';
 import { RegistryContentStore } from '../store/registry-content-store';
 import { RegistryGcStore } from '../store/registry-gc-store';
 import { RegistryUploadStore } from '../store/registry-upload-store';
+import type { RegistryBrowser } from '../federation/browser';
 import type { AliasPropagation } from '../streams/alias-propagation';
+import { StreamUpstreams } from '../streams/stream-upstreams';
 import type { KeyedLock } from '../core/keyed-lock';
 import { startPart, type Stoppable } from './teardown';
 
@@ -32,6 +34,8 @@ export interface IntegratedRegistryDeps {
   feed: EventAnnouncer;
   lock: KeyedLock;
   aliases: AliasPropagation;
+  /** Reads the registries image streams name, for pull-through. */
+  browser: RegistryBrowser;
   streamLimits: { maxRevisions: number; maxTags: number };
   publicUrl: string;
   /** host[:port] of publicUrl: the integrated registry's name in pull specs. */
@@ -93,6 +97,8 @@ export function startIntegratedRegistry(
         publicUrlConfigured: config.publicUrl !== undefined,
         pulls: deps.pulls,
         limits: config.registry,
+        upstreams: new StreamUpstreams(db, deps.browser),
+        pullThroughWithoutCopy: config.registry.pullThroughWithoutCopy,
       }),
       registryToken: tokenEndpoint(deps.identities, tokens, deps.pulls),
       collectGarbage: (graceMs) =>

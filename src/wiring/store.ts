@@ -8,6 +8,7 @@ import { checkSecretKey } from '../auth/secret-key-check';
 import type { Config } from '../config';
 import { BlobStore } from '../integrated-registry/blob-store';
 import { openStore, type Store } from '../store/open-store';
+import { reconcileRegistryTags } from '../store/registry-tag-reconciliation';
 import { StoreSettings } from '../store/store-settings';
 import { TokenStore } from '../store/token-store';
 import { startPart, type Stoppable } from './teardown';
@@ -24,8 +25,9 @@ export interface StorePart extends Stoppable {
 }
 
 /**
- * Where state lives: the SQL store (migrated), the blob directory, the first admin token and the
- * secret key, checked against what the store was sealed with. Stopping closes the store.
+ * Where state lives: the SQL store (migrated, its /v2 tags reconciled once with the image streams),
+ * the blob directory, the first admin token and the secret key, checked against what the store was
+ * sealed with. Stopping closes the store.
  */
 export function startStore(config: Config, log: Logger): Promise<StorePart> {
   return startPart(log, async (teardown) => {
@@ -36,6 +38,7 @@ export function startStore(config: Config, log: Logger): Promise<StorePart> {
     const secretKey = loadSecretKey(config.dataDir, config.secretKey);
     const secretBox = new SecretBox(secretKey);
     await checkSecretKey(new StoreSettings(store.db), secretBox);
+    await reconcileRegistryTags(store.db, log);
     const blobStore = new BlobStore(join(config.dataDir, 'registry'));
     await blobStore.init();
     return { store, blobStore, identities, admin, secretKey, secretBox };

@@ -104,7 +104,7 @@ export function startStreams(config: Config, deps: StreamsDeps, log: Logger): Pr
     return {
       scheduler,
       imageStreams: new ImageStreamStore(db),
-      streams: new ImageStreams(db, sources, imports.maxTagsPerStream),
+      streams: new ImageStreams(db, sources, imports.maxTagsPerStream, feed, lock),
       streamStatus: new StreamStatusStore(db),
       sources,
       lock,

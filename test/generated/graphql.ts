@@ -81,6 +81,8 @@ export type EventType =
   | 'MIRROR_COMPLETED'
   | 'MIRROR_FAILED'
   | 'MIRROR_PROGRESS'
+  | 'STREAM_DELETED'
+  | 'TAG_DELETED'
   | 'TAG_UPDATED';
 
 export type ImportImageInput = {

@@ -28,6 +28,8 @@ export async function pushSyntheticImage(
     architecture?: string;
     labels?: Record<string, string>;
     created?: string;
+    /** The layer's bytes (default: 64 random ones). */
+    layer?: Buffer;
   } = {},
 ): Promise<SyntheticImage> {
   const headers: Record<string, string> = options.authorization
@@ -51,7 +53,7 @@ export async function pushSyntheticImage(
     if (put.status !== 201) throw new Error(`upload put: ${put.status} ${await put.text()}`);
     return digest;
   };
-  const layerBytes = randomBytes(64);
+  const layerBytes = options.layer ?? randomBytes(64);
   const config = Buffer.from(
     JSON.stringify({
       created: options.created ?? new Date().toISOString(),

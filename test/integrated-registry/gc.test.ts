@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { basicAuth } from '../helpers/basic-auth';
 import { CLI_TEST_TIMEOUT_MS, runCli } from '../helpers/cli';
@@ -76,6 +77,34 @@ describe('garbage collection of the integrated registry', () => {
       expect(gone.status).toBe(404);
       const denied = await server.raw('mutation { collectGarbage { removedBlobs } }', {}, null);
       expect(denied.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps every image a stream's history names, so a rollback after gc still pulls", async () => {
+    const server = await startTestServer();
+    const host = new URL(server.url).host;
+    const creds = { username: 'x', password: ADMIN_TOKEN };
+    try {
+      const first = await buildImage({ marker: 'history-1' });
+      const second = await buildImage({ marker: 'history-2' });
+      for (const image of [first, second])
+        await skopeoCopy(`oci:${image.layout}:${image.tag}`, `docker://${host}/team-a/hist:v1`, {
+          destCreds: creds,
+        });
+      const sweep = (await collect(server, 0)).data as { collectGarbage: { removedBlobs: number } };
+      expect(sweep.collectGarbage.removedBlobs).toBe(0);
+      const rolled = await server.raw(
+        'mutation { rollbackTag(input: { namespace: "team-a", stream: "hist", tag: "v1", position: 1 }) { current { image } } }',
+      );
+      expect(rolled.errors).toBeUndefined();
+      const pulled = join(mkdtempSync(join(tmpdir(), 'regql-rolled-')), 'layout');
+      await skopeoCopy(`docker://${host}/team-a/hist:v1`, `oci:${pulled}:v1`, { srcCreds: creds });
+      const index = JSON.parse(readFileSync(join(pulled, 'index.json'), 'utf8')) as {
+        manifests: { digest: string }[];
+      };
+      expect(index.manifests[0].digest).toBe(first.descriptor.digest);
     } finally {
       await server.close();
     }

@@ -1,6 +1,7 @@
 import {
   CreateTokenDocument,
   DeleteImageStreamDocument,
+  EventsDocument,
   RollbackTagDocument,
   StreamTagDocument,
   TagImageDocument,
@@ -37,6 +38,11 @@ describe('the integrated registry serves image stream tags', () => {
         ]),
       ) as { Tags: string[] }
     ).Tags;
+  /** team-a's events of `type` about `stream`, oldest first. */
+  const eventsOf = async (type: string, stream: string) =>
+    (await server.gql(EventsDocument, { namespace: 'team-a', first: 500 }))
+      .data!.events.edges.map((e) => e.node)
+      .filter((e) => e.type === type && e.stream === stream);
   const push = async (labels: Record<string, string>, reference: string) => {
     const image = await buildImage({ labels });
     await skopeoCopy(`oci:${image.layout}:${image.tag}`, `docker://${host}/${reference}`, {
@@ -87,6 +93,14 @@ describe('the integrated registry serves image stream tags', () => {
     });
     expect(deleted.data!.deleteImageStream).toBe(true);
     await expect(tagsOf('team-a/dropped')).rejects.toThrow();
+    expect(await eventsOf('STREAM_DELETED', 'dropped')).toEqual([
+      expect.objectContaining({
+        namespace: 'team-a',
+        tag: null,
+        registry: 'integrated',
+        repository: 'team-a/dropped',
+      }),
+    ]);
     const gc = await server.raw('mutation { collectGarbage(graceSeconds: 0) { removedBlobs } }');
     expect(
       (gc.data as { collectGarbage: { removedBlobs: number } }).collectGarbage.removedBlobs,
@@ -94,7 +108,7 @@ describe('the integrated registry serves image stream tags', () => {
   });
 
   it('takes a tag deleted on /v2 out of the image stream too, history and all', async () => {
-    await push({ build: '4' }, 'team-a/gone:v1');
+    const pushed = await push({ build: '4' }, 'team-a/gone:v1');
     const c = new RegistryClient(() => server.url, editor.password);
     await c.authorize(['repository:team-a/gone:pull,push,delete']);
     expect((await c.request('DELETE', '/v2/team-a/gone/manifests/v1')).status).toBe(202);
@@ -106,5 +120,15 @@ describe('the integrated registry serves image stream tags', () => {
       tag: 'v1',
     });
     expect(stream.data!.imageStream!.tag).toBeNull();
+    expect(await eventsOf('TAG_DELETED', 'gone')).toEqual([
+      expect.objectContaining({
+        tag: 'v1',
+        registry: 'integrated',
+        repository: 'team-a/gone',
+        digest: pushed,
+        message: 'deleted on /v2',
+      }),
+    ]);
+    expect(await digestOf(`team-a/gone@${pushed}`)).toBe(pushed);
   });
 });

@@ -311,6 +311,11 @@ describe('one namespace never reaches another', () => {
       { method: 'POST', headers: basic },
     );
     expect(mount.status).toBe(202);
+    const discovered = await fetch(
+      `${server.url}/v2/a/copy/blobs/uploads/?mount=${bApp.layer.digest}`,
+      { method: 'POST', headers: basic },
+    );
+    expect(discovered.status).toBe(202);
     const catalog = await fetch(`${server.url}/v2/_catalog`, { headers: basic });
     expect(await catalog.json()).toEqual({ repositories: ['a/app'] });
     const issued = await fetch(
@@ -404,6 +409,21 @@ describe('one namespace never reaches another', () => {
         headers: { authorization: basicAuth('x', tokens.viewer.token), accept: OCI_MANIFEST },
       });
       expect(manifest.status).toBe(200);
+      const pulledThrough = await fetch(`${server.url}/v2/a/mirror/manifests/v1`, {
+        headers: { authorization: basicAuth('x', tokens.viewer.token), accept: OCI_MANIFEST },
+      });
+      expect(pulledThrough.status).toBe(200);
+      const later = await gql(
+        'mutation($i: TagImageInput!) { tagImage(input: $i) { current { image } } }',
+        { i: { source: 'b/secret-project:v1', destination: 'a/mirror:later' } },
+        tokens.editor.token,
+      );
+      expect(later.data).toEqual({ tagImage: { current: { image: bSecret.digest } } });
+      const discovered = await fetch(
+        `${server.url}/v2/a/copy/blobs/uploads/?mount=${bApp.layer.digest}`,
+        { method: 'POST', headers: { authorization: basicAuth('x', tokens.editor.token) } },
+      );
+      expect(discovered.status).toBe(201);
     });
 
     it('stops every later resolution once the grant is withdrawn', async () => {
@@ -426,6 +446,10 @@ describe('one namespace never reaches another', () => {
       expect(revoked.data).toEqual({ revokePull: true });
 
       expect((await withBearer()).status).toBe(401);
+      const notYetPulled = await fetch(`${server.url}/v2/a/mirror/manifests/later`, {
+        headers: { authorization: basicAuth('x', tokens.viewer.token), accept: OCI_MANIFEST },
+      });
+      expect(notYetPulled.status).toBe(404);
       const reimport = await gql(
         'mutation($i: ImportImageInput!) { importImage(input: $i) { images { tag status reason } } }',
         { i: { namespace: 'a', stream: 'mirror', confirm: false } },
