@@ -106,6 +106,11 @@ type Credential = RegistryCredential | null;
  * registry; a blob written through it is either whole under its digest or not there at all.
  */
 export interface RegistryPush {
+  /**
+   * The writer hashes what it stores in this process and refuses a mismatch itself (the
+   * integrated registry), so a copier need not hash the bytes a second time.
+   */
+  readonly hashesInProcess?: boolean;
   hasBlob(repository: string, digest: string, credential: Credential): Promise<boolean>;
   hasManifest(repository: string, digest: string, credential: Credential): Promise<boolean>;
   /** Links the blob of the registry's repository `from` into `repository`; false when it declined. */

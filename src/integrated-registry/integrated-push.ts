@@ -11,6 +11,8 @@ import { storeManifest, type ManifestWriters } from './store-manifest';
  * The credential is unused: who may write where was decided before.
  */
 export class IntegratedPush implements RegistryPush {
+  readonly hashesInProcess = true;
+
   constructor(private readonly writers: ManifestWriters) {}
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {

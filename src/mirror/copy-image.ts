@@ -64,7 +64,12 @@ async function copyBlob(
   )
     return 'mounted';
   const opened = await source.adapter.openBlob(source.repository, blob.digest, source.credential);
-  const verifying = new VerifyingStream(blob.digest, blob.size, (bytes) => progress.bytes(bytes));
+  const verifying = new VerifyingStream(
+    blob.digest,
+    blob.size,
+    (bytes) => progress.bytes(bytes),
+    !push.hashesInProcess,
+  );
   const body = pipeline(addAbortSignal(signal, opened.body), verifying, () => undefined);
   try {
     await push.pushBlob(repository, blob.digest, blob.size, body, credential);
