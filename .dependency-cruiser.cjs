@@ -20,6 +20,11 @@ const layers = [
     why: 'resolvers translate between the schema and the services below, and hold no rules',
   },
   {
+    name: 'mirror',
+    path: '^src/mirror/',
+    why: 'mirroring reads through federation and writes to registries, the integrated one included',
+  },
+  {
     name: 'streams',
     path: '^src/streams/',
     why: 'image-stream workflows are services over the layers below',
@@ -73,6 +78,7 @@ const levels = [
   ['entry'],
   ['server'],
   ['graphql'],
+  ['mirror'],
   ['streams', 'federation', 'events', 'integrated-registry'],
   ['auth', 'egress', 'domain', 'plugins'],
   ['store'],

@@ -19,6 +19,7 @@ import {
   type Descriptor,
   type Layout,
 } from './oci-layout';
+import { runMirrorPart, type MirrorFigures } from './registry-mirror';
 import {
   SetupError,
   buildWithTsc,
@@ -47,8 +48,12 @@ import {
  *   file), one after the other, then the manifest; the pull GETs the manifest and each blob in
  *   turn, hashing as it reads.
  *
- * docker-registry runs without auth; regql with its admin token, as a bearer token from
- * /auth/token. Each server's CPU time (utime + stime) and peak RSS (VmHWM) come from /proc.
+ * - mirror: the same image copied from docker-registry into regql's integrated registry, RUNS
+ *   times each, alternating: `skopeo copy` between the two registries and regql's own
+ *   `mirrorImage` (timed from the mutation until its job ended), each to a fresh repository.
+ *
+ * BENCH_PARTS (default `registry,mirror`) picks the parts. docker-registry runs without auth;
+ * regql with its admin token, as a bearer token from /auth/token. Each server's CPU time (utime + stime) and peak RSS (VmHWM) come from /proc.
  *
  *   npx ts-node --transpile-only bench/registry.ts
  *
@@ -62,6 +67,9 @@ const TRANSFER_TIMEOUT_MS = 600_000;
 const GOAL_PULL_RATIO = 1;
 const GOAL_PUSH_RATIO = 2;
 const GOAL_PEAK_RSS_MIB = 200;
+const GOAL_MIRROR_RATIO = 1.2;
+const PARTS = (process.env.BENCH_PARTS || 'registry,mirror').split(',');
+const MIRROR_SOURCE = `${NAMESPACE}/mirror-source`;
 const ADMIN_TOKEN = randomAdminToken();
 
 const SERVERS = ['docker-registry', 'regql'] as const;
@@ -329,6 +337,19 @@ async function runOnce(
 
 const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
 
+function mirrorLines(layout: Layout, mirror: MirrorFigures): string[] {
+  const seconds = (values: number[]) =>
+    `${median(values).toFixed(2)} s (${values.map((v) => v.toFixed(2)).join(', ')}), ${(layout.bytes / MIB / median(values)).toFixed(0)} MiB/s`;
+  const ratio = median(mirror.skopeoSeconds) / median(mirror.mirrorSeconds);
+  return [
+    '',
+    `mirror docker-registry -> regql's integrated registry, median of ${RUNS} (the runs in brackets):`,
+    `  skopeo copy   ${seconds(mirror.skopeoSeconds)}, regql CPU ${mirror.skopeoCpu.toFixed(2)} s in all`,
+    `  mirrorImage   ${seconds(mirror.mirrorSeconds)}, regql CPU ${mirror.mirrorCpu.toFixed(2)} s in all`,
+    `  goal: mirrorImage at least ${GOAL_MIRROR_RATIO} x as fast as skopeo copy: ${ratio.toFixed(2)} x: ${verdict(ratio >= GOAL_MIRROR_RATIO)}`,
+  ];
+}
+
 function report(figures: {
   registryVersion: string;
   layout: Layout;
@@ -410,7 +431,6 @@ function report(figures: {
 }
 
 async function run(workDir: string, res: Resources): Promise<boolean> {
-  const registryVersion = dockerRegistryVersion();
   log(`writing a ${LAYER_COUNT} x ${LAYER_BYTES / MIB} MiB OCI layout`);
   const layoutStart = performance.now();
   const layout = await buildLayout(join(workDir, 'layout'));
@@ -418,6 +438,41 @@ async function run(workDir: string, res: Resources): Promise<boolean> {
   const servers = await startServers(workDir, res);
   const skopeo = skopeoWithEmptyCache(workDir, res.skopeo);
 
+  const problems: string[] = [];
+  if (PARTS.includes('registry'))
+    problems.push(...(await registryPart(layout, servers, workDir, skopeo)));
+  if (PARTS.includes('mirror')) {
+    const [registry, regql] = servers;
+    log(`pushing the image to docker-registry as ${MIRROR_SOURCE}`);
+    await rawPush(registry, MIRROR_SOURCE, layout, {});
+    const mirror = await runMirrorPart({
+      registry,
+      regql,
+      adminToken: ADMIN_TOKEN,
+      manifestDigest: layout.manifestDigest,
+      blobCount: layout.blobs.length,
+      bytes: layout.bytes,
+      runs: RUNS,
+      sourceRepository: MIRROR_SOURCE,
+      tag: TAG,
+      skopeo,
+      log,
+    });
+    process.stdout.write(`${mirrorLines(layout, mirror).join('\n')}\n`);
+    problems.push(...mirror.problems);
+    if (mirror.problems.length > 0)
+      process.stdout.write(`${verificationLines(mirror.problems).join('\n')}\n`);
+  }
+  return problems.length === 0;
+}
+
+/** The push and pull runs against both servers, and their report; returns what went wrong. */
+async function registryPart(
+  layout: Layout,
+  servers: Server[],
+  workDir: string,
+  skopeo: (args: string[]) => Promise<string>,
+): Promise<string[]> {
   const samples: Samples = new Map();
   const problems: string[] = [];
   const rssAfterRuns: Record<ServerName, number[]> = { 'docker-registry': [], regql: [] };
@@ -430,14 +485,14 @@ async function run(workDir: string, res: Resources): Promise<boolean> {
   const peak = (name: ServerName) =>
     processMemoryMib(servers.find((s) => s.name === name)!.pid, 'VmHWM');
   report({
-    registryVersion,
+    registryVersion: dockerRegistryVersion(),
     layout,
     samples,
     peakRss: { 'docker-registry': peak('docker-registry'), regql: peak('regql') },
     rssAfterRuns,
     problems,
   });
-  return problems.length === 0;
+  return problems;
 }
 
 const resources: Resources = { regql: [], skopeo: new Set() };

@@ -7,6 +7,7 @@ import type {
   OpenedBlob,
 } from '../src/oci/client/registry-client';
 import type { TokenCache } from '../src/oci/client/token-cache';
+import type { Descriptor } from '../src/oci/manifest';
 import type { TransportOptions } from '../src/oci/client/transport';
 import type { RegistryContentStore } from '../src/store/registry-content-store';
 import type { BackingRegistry } from './stand-in-common';
@@ -100,6 +101,43 @@ export interface VulnerabilityReport {
 
 type Credential = RegistryCredential | null;
 
+/**
+ * Writing to a registry, for mirroring into it. Every write is checked against its digest by the
+ * registry; a blob written through it is either whole under its digest or not there at all.
+ */
+export interface RegistryPush {
+  /**
+   * The writer hashes what it stores in this process and refuses a mismatch itself (the
+   * integrated registry), so a copier need not hash the bytes a second time.
+   */
+  readonly hashesInProcess?: boolean;
+  hasBlob(repository: string, digest: string, credential: Credential): Promise<boolean>;
+  hasManifest(repository: string, digest: string, credential: Credential): Promise<boolean>;
+  /** Links the blob of the registry's repository `from` into `repository`; false when it declined. */
+  mountBlob(
+    repository: string,
+    digest: string,
+    from: string,
+    credential: Credential,
+  ): Promise<boolean>;
+  /** Streams `size` bytes in under `digest`; the body is read once, as it arrives. */
+  pushBlob(
+    repository: string,
+    digest: string,
+    size: number,
+    body: Readable,
+    credential: Credential,
+  ): Promise<void>;
+  /** `reference`: a tag (which then names it) or the manifest's digest. */
+  putManifest(
+    repository: string,
+    reference: string,
+    mediaType: string,
+    bytes: Buffer,
+    credential: Credential,
+  ): Promise<void>;
+}
+
 /** What the core needs of a registry; the optional members are vendor capabilities. */
 export interface RegistryAdapter {
   readonly settings: RegistrySettings;
@@ -137,6 +175,10 @@ export interface RegistryAdapter {
   ): Promise<Buffer>;
   /** A blob of any size as it streams in; the reader checks its digest. */
   openBlob(repository: string, digest: string, credential: Credential): Promise<OpenedBlob>;
+  /** The manifests whose subject is `digest` (signatures, SBOMs), where the registry keeps any. */
+  referrers?(repository: string, digest: string, credential: Credential): Promise<Descriptor[]>;
+  /** Present where regql can write to registries of this kind. */
+  push?: RegistryPush;
   rateLimit?(): RateLimitInfo | null;
   tagHistory?(repository: string, tag: string, credential: Credential): Promise<TagHistoryEntry[]>;
   restoreTag?(

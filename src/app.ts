@@ -12,6 +12,7 @@ import { startHttp } from './wiring/http';
 import { startIntegratedRegistry } from './wiring/integrated-registry';
 import { startBackground } from './wiring/background';
 import { startListener } from './wiring/listener';
+import { startMirror } from './wiring/mirror';
 import { startStore } from './wiring/store';
 import { startStreams } from './wiring/streams';
 import { Teardown, type Stoppable } from './wiring/teardown';
@@ -36,6 +37,7 @@ export const PARTS = [
   'events',
   'streams',
   'integrated-registry',
+  'mirror',
   'http',
   'background',
 ] as const;
@@ -139,6 +141,20 @@ export async function startApp(
         log,
       ),
     );
+    const mirror = await started(
+      'mirror',
+      startMirror(
+        config,
+        {
+          db: store.db,
+          browser: federation.browser,
+          integratedPush: registry.integratedPush,
+          eventLog: events.eventLog,
+          feed: events.feed,
+        },
+        log,
+      ),
+    );
     const services: Services = {
       limits: {
         maxItems: config.graphql.maxItems,
@@ -169,6 +185,8 @@ export async function startApp(
       triggers: events.triggers,
       triggerEgress: events.triggerEgress,
       webhookReceivers: events.webhookReceivers,
+      mirror: mirror.mirror,
+      mirrorJobs: mirror.mirrorJobs,
       publicUrl,
       publicHost,
     };

@@ -31,6 +31,7 @@ describe('schema', () => {
       'events',
       'viewer',
       'triggers',
+      'mirrorJobs',
     ],
     Mutation: [
       'addRegistry',
@@ -49,6 +50,7 @@ describe('schema', () => {
       'createWebhookReceiver',
       'addTrigger',
       'removeTrigger',
+      'mirrorImage',
     ],
     Subscription: ['registryEvents'],
     Registry: [
@@ -135,6 +137,20 @@ describe('schema', () => {
     EventFilter: ['namespace', 'stream', 'tag', 'types', 'after'],
     CreateWebhookReceiverInput: ['kind', 'namespace'],
     AddTriggerInput: ['namespace', 'url', 'stream', 'tag', 'types'],
+    MirrorImageInput: ['namespace', 'source', 'destination', 'allPlatforms', 'includeReferrers'],
+    MirrorJob: [
+      'id',
+      'namespace',
+      'source',
+      'destination',
+      'state',
+      'bytesDone',
+      'bytesTotal',
+      'message',
+      'createdAt',
+      'startedAt',
+      'finishedAt',
+    ],
   };
 
   it.each(Object.entries(contract))('has every contract field of %s', (typeName, fields) => {
@@ -155,8 +171,12 @@ describe('schema', () => {
         'EXTERNAL_PUSH',
         'TAG_DELETED',
         'STREAM_DELETED',
+        'MIRROR_PROGRESS',
+        'MIRROR_COMPLETED',
+        'MIRROR_FAILED',
       ],
     ],
+    ['MirrorJobState', ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']],
     ['RegistryKind', ['INTEGRATED', 'DISTRIBUTION', 'DOCKER_HUB', 'QUAY', 'REDHAT']],
     ['Role', ['VIEWER', 'EDITOR', 'ADMIN']],
     ['WebhookKind', ['DISTRIBUTION', 'QUAY', 'DOCKER_HUB', 'HARBOR']],

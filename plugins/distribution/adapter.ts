@@ -1,4 +1,5 @@
 import { RegistryClient } from '../../src/oci/client/registry-client';
+import { RegistryPusher } from '../../src/oci/client/registry-pusher';
 import type { Transport, UpstreamResponse } from '../../src/oci/client/transport';
 import { collectPages, linkOrLast } from '../paging';
 import type { PluginDeps, RegistryAdapter, RegistrySettings } from '../plugin';
@@ -65,6 +66,8 @@ export function createDistributionAdapter(
     getBlob: (repository, digest, maxBytes, credential) =>
       client.getBlob(repository, digest, maxBytes, credential),
     openBlob: (repository, digest, credential) => client.openBlob(repository, digest, credential),
+    referrers: (repository, digest, credential) => client.referrers(repository, digest, credential),
+    push: new RegistryPusher(client.session),
     close: () => transport.close(),
   };
 }

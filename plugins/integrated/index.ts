@@ -89,6 +89,13 @@ export const integratedPlugin = registryPlugin({
           size: await blobSizeOf(repository, digest),
           body: blobs.open(digest),
         }),
+        referrers: async (repository, digest) =>
+          (await content.referrers(repository, digest)).map((row) => ({
+            mediaType: row.media_type,
+            digest: row.digest,
+            size: row.size,
+            ...(row.artifact_type && { artifactType: row.artifact_type }),
+          })),
         close: async () => {},
       };
     },

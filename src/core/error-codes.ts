@@ -56,6 +56,10 @@ export const graphqlCodes = registerErrorCodes('graphql', {
   SUBSCRIBER_TOO_SLOW: [[200], 'A subscriber fell further behind than its buffer; resubscribe.'],
   EVENTS_EXPIRED: [[200], "The cursor is older than the event log's retention."],
   PLATFORM_NOT_FOUND: [[200], 'The manifest list has no image for the requested platform.'],
+  TOO_MANY_MIRROR_JOBS: [
+    [200],
+    'The namespace has as many mirror jobs queued or running as it may; wait for one to end.',
+  ],
   INTERNAL_SERVER_ERROR: [[200, 500], 'Something unexpected failed; the log has the detail.'],
 });
 

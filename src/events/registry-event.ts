@@ -6,6 +6,9 @@ export const eventTypes = [
   'EXTERNAL_PUSH',
   'TAG_DELETED',
   'STREAM_DELETED',
+  'MIRROR_PROGRESS',
+  'MIRROR_COMPLETED',
+  'MIRROR_FAILED',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

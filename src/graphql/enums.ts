@@ -5,6 +5,7 @@ import { eventTypes } from '../events/registry-event';
 import { roles } from '../store/identity-records';
 import { importModes, referencePolicyTypes, tagSourceKinds } from '../store/image-stream-records';
 import { importStatuses } from '../domain/import-status';
+import { mirrorJobStates } from '../store/mirror-job-store';
 
 type EnumOf<V extends string> = { readonly [K in V]: K };
 /** The type of an enum object's values. */
@@ -52,6 +53,9 @@ registerEnumType(TagSourceKind, { name: 'TagSourceKind' });
 registerEnumType(ImportMode, { name: 'ImportMode' });
 registerEnumType(ReferencePolicyType, { name: 'ReferencePolicyType' });
 registerEnumType(ImportStatus, { name: 'ImportStatus' });
+export const MirrorJobState = enumOf(mirrorJobStates);
+export type MirrorJobState = ValueOf<typeof MirrorJobState>;
+registerEnumType(MirrorJobState, { name: 'MirrorJobState' });
 registerEnumType(CredentialKind, { name: 'CredentialKind' });
 registerEnumType(RegistryCapability, {
   name: 'RegistryCapability',

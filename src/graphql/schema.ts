@@ -15,6 +15,7 @@ import { ImageResolver } from './resolvers/image.resolver';
 import { ImageStreamTagResolver } from './resolvers/image-stream-tag.resolver';
 import { ImageStreamResolver } from './resolvers/image-stream.resolver';
 import { ImportResolver } from './resolvers/import.resolver';
+import { MirrorResolver } from './resolvers/mirror.resolver';
 import { PullGrantResolver } from './resolvers/pull-grant.resolver';
 import { RegistryResolver } from './resolvers/registry.resolver';
 import { RemoteTagResolver } from './resolvers/remote-tag.resolver';
@@ -81,6 +82,7 @@ export async function buildRegqlSchema(): Promise<GraphQLSchema> {
       WebhookResolver,
       GarbageCollectionResolver,
       PullGrantResolver,
+      MirrorResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     validate: false,

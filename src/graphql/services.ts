@@ -17,6 +17,8 @@ import type { GcResult } from '../integrated-registry/gc';
 import type { RegistryBrowser } from '../federation/browser';
 import type { RegistryCatalog } from '../federation/catalog';
 import type { RegistryRegistration } from '../federation/registration';
+import type { MirrorService } from '../mirror/mirror-service';
+import type { MirrorJobStore } from '../store/mirror-job-store';
 import type { QueryLimits } from './query-limits';
 
 /** The configured limits the resolvers apply. */
@@ -67,4 +69,7 @@ export interface Services {
   /** The egress policy as it applies to trigger URLs. */
   triggerEgress: EgressPolicy;
   webhookReceivers: ReceiverStore;
+  /** Mirroring images between registries, as jobs. */
+  mirror: MirrorService;
+  mirrorJobs: MirrorJobStore;
 }

@@ -1,13 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RegqlError } from '../core/errors';
-import { sha256Digest } from '../oci/digest';
-import { MAX_MANIFEST_BYTES, parseManifest } from '../oci/manifest';
-import { manifestMediaTypes } from '../oci/media-types';
+import { MAX_MANIFEST_BYTES } from '../oci/manifest';
 import { sendCreated, type ApiContext } from './api-context';
 import { API_VERSION } from './api-version';
 import { OciError } from './errors';
-import { manifestRecord } from './manifest-record';
 import type { Route } from './paths';
+import { storeManifest } from './store-manifest';
 import { BodyTooLargeError, readBodyBytes } from '../core/read-body';
 
 /** The manifest's bytes; past MAX_MANIFEST_BYTES, a 413 that drops the connection. */
@@ -31,51 +28,18 @@ async function putManifest(
 ): Promise<void> {
   const bytes = await readManifest(req);
   const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
-  let manifest;
-  try {
-    manifest = parseManifest(bytes, contentType || undefined);
-  } catch (err) {
-    if (err instanceof RegqlError)
-      throw new OciError(
-        400,
-        err.code === 'UPSTREAM_UNSUPPORTED' ? 'UNSUPPORTED' : 'MANIFEST_INVALID',
-        err.message.replace(/^invalid manifest: /, ''),
-      );
-    throw err;
-  }
-  const mediaType = (manifestMediaTypes as readonly string[]).includes(contentType)
-    ? contentType
-    : manifest.mediaType;
-  const digest = sha256Digest(bytes);
-  if (reference.includes(':') && reference !== digest)
-    throw new OciError(400, 'DIGEST_INVALID', `the manifest hashes to ${digest}, not ${reference}`);
-  const { row, references } = manifestRecord(name, digest, bytes, manifest, mediaType);
-  const present = await ctx.content.present(name, [...references, digest]);
-  const missing = references.filter((d) => !present.has(d));
-  if (missing.length > 0)
-    throw new OciError(
-      400,
-      'MANIFEST_BLOB_UNKNOWN',
-      `the manifest names what ${name} does not hold: ${missing.slice(0, 5).join(', ')}`,
-    );
-  if (!present.has(digest)) await ctx.quota.check(name, bytes.length);
-  await ctx.deps.blobs.putBytes(digest, bytes);
-  await ctx.content.putManifest(row, references);
-  if (!reference.includes(':')) {
-    try {
-      await ctx.deps.pushes.tagPushed({ repository: name, tag: reference, digest });
-    } catch (err) {
-      // A refused tag (the stream's tag limit) keeps the manifest, untagged, as a push by digest.
-      if (err instanceof RegqlError && err.code === 'BAD_USER_INPUT')
-        throw new OciError(403, 'DENIED', err.message);
-      throw err;
-    }
-  }
+  const { digest, subject } = await storeManifest(
+    { content: ctx.content, blobs: ctx.deps.blobs, quota: ctx.quota, pushes: ctx.deps.pushes },
+    name,
+    reference,
+    bytes,
+    contentType,
+  );
   sendCreated(
     res,
     `/v2/${name}/manifests/${digest}`,
     digest,
-    manifest.subject ? { 'oci-subject': manifest.subject.digest } : {},
+    subject ? { 'oci-subject': subject } : {},
   );
 }
 

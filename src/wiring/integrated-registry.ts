@@ -7,11 +7,14 @@ import type { EventAnnouncer } from '../events/event-feed';
 import { RegistryTokens } from '../integrated-registry/access';
 import type { BlobStore } from '../integrated-registry/blob-store';
 import { collectGarbage, type GcResult } from '../integrated-registry/gc';
+import { IntegratedPush } from '../integrated-registry/integrated-push';
+import { NamespaceQuota } from '../integrated-registry/namespace-quota';
 import { PushProvisioning } from '../integrated-registry/push-provisioning';
 import { registryApi } from '../integrated-registry/registry-api';
 import { tokenEndpoint } from '../integrated-registry/token-endpoint';
 import { UploadReaper } from '../integrated-registry/upload-reaper';
 import type { Db } from '../store/database';
+import { RegistryContentStore } from '../store/registry-content-store';
 import { RegistryGcStore } from '../store/registry-gc-store';
 import { RegistryUploadStore } from '../store/registry-upload-store';
 import type { RegistryBrowser } from '../federation/browser';
@@ -46,6 +49,8 @@ export interface IntegratedRegistryPart extends Stoppable {
   registryToken: Route;
   /** Garbage collection of the blobs, for the API. */
   collectGarbage: (graceMs: number) => Promise<GcResult>;
+  /** Writing into the registry in-process, by the rules of a /v2 push (mirrors). */
+  integratedPush: IntegratedPush;
 }
 
 /**
@@ -74,7 +79,14 @@ export function startIntegratedRegistry(
       deps.publicHost,
       deps.streamLimits,
     );
+    const integratedPush = new IntegratedPush({
+      content: new RegistryContentStore(db),
+      blobs: blobStore,
+      quota: new NamespaceQuota(uploadStore, config.registry.namespaceQuotaBytes),
+      pushes,
+    });
     return {
+      integratedPush,
       registry: registryApi({
         db,
         blobs: blobStore,

@@ -1,13 +1,14 @@
 import type { Readable } from 'node:stream';
 import { digestMatches, sha256Digest } from '../digest';
-import { MAX_MANIFEST_BYTES, parseManifest, type Manifest } from '../manifest';
-import { manifestAccept } from '../media-types';
+import { MAX_MANIFEST_BYTES, parseManifest, type Descriptor, type Manifest } from '../manifest';
+import { manifestAccept, OCI_INDEX } from '../media-types';
 import { upstreamError, type UpstreamError } from '../upstream-error';
-import { parseChallenge, type Challenge } from './challenge';
-import { basicAuthorization, type RegistryCredential } from './credential';
+import type { RegistryCredential } from './credential';
+import { expectStatus } from './expect-status';
 import { nextLink } from './link';
-import { TokenCache } from './token-cache';
-import { header, readBounded, readJson, Transport, type UpstreamResponse } from './transport';
+import { RegistrySession } from './registry-session';
+import type { TokenCache } from './token-cache';
+import { header, readBounded, readJson, type Transport, type UpstreamResponse } from './transport';
 
 export interface FetchedManifest {
   digest: string;
@@ -49,12 +50,11 @@ interface RequestInit {
 }
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
-const DEFAULT_TOKEN_LIFETIME = 60;
 
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 3;
 
-const repositoryScope = (repository: string) => `repository:${repository}:pull`;
+export const repositoryScope = (repository: string) => `repository:${repository}:pull`;
 
 /** A listing page: the Link target `next` if there is one, else `n` entries after `last`. */
 interface PageRequest {
@@ -73,53 +73,31 @@ const pagePath = (path: string, page: PageRequest) =>
  * and digest checks on everything fetched by content.
  */
 export class RegistryClient {
-  private challenge: Challenge | null = null;
+  /** The registry's authorization state, which a pusher of the same registry shares. */
+  readonly session: RegistrySession;
 
   constructor(
     readonly baseUrl: URL,
     private readonly transport: Transport,
-    private readonly tokens: TokenCache,
+    tokens: TokenCache,
     private readonly onResponse?: (res: UpstreamResponse) => void,
-  ) {}
+  ) {
+    this.session = new RegistrySession(baseUrl, transport, tokens, onResponse);
+  }
 
   async ping(credential: RegistryCredential | null): Promise<Health> {
     const started = performance.now();
     const res = await this.send('/v2/', { scope: null, credential });
     await res.body.dump();
     const latencyMs = Math.round(performance.now() - started);
-    const authScheme = this.challenge?.scheme ?? 'none';
+    const authScheme = this.session.authScheme;
     if (res.status === 200) return { ok: true, latencyMs, authScheme, message: null };
     return { ok: false, latencyMs, authScheme, message: `GET /v2/ answered ${res.status}` };
   }
 
   /** Logs in the way `docker login` does: the credential must be accepted, not merely tolerated. */
-  async login(credential: RegistryCredential): Promise<void> {
-    const res = await this.transport.send(new URL('/v2/', this.baseUrl));
-    await res.body.dump();
-    const challenge =
-      res.status === 401
-        ? parseChallenge(header(res, 'www-authenticate'))
-        : { scheme: 'none' as const };
-    if (!challenge)
-      throw upstreamError(
-        'UPSTREAM_INVALID',
-        'the registry sent an unreadable authentication challenge',
-      );
-    this.challenge = challenge;
-    if (challenge.scheme === 'Bearer') {
-      await this.fetchToken(challenge, [], credential, false);
-      return;
-    }
-    const check = await this.transport.send(new URL('/v2/', this.baseUrl), {
-      headers: { authorization: basicAuthorization(credential) },
-    });
-    await check.body.dump();
-    if (check.status !== 200)
-      throw upstreamError(
-        'UPSTREAM_UNAUTHORIZED',
-        `the registry refused the credential (${check.status})`,
-        check.status,
-      );
+  login(credential: RegistryCredential): Promise<void> {
+    return this.session.login(credential);
   }
 
   async tags(
@@ -209,6 +187,37 @@ export class RegistryClient {
     };
   }
 
+  /**
+   * The manifests that name `digest` as their subject: from the referrers API, or, where the
+   * registry has none (it answers 404), from the `sha256-<hex>` tag the OCI fallback keeps.
+   */
+  async referrers(
+    repository: string,
+    digest: string,
+    credential: RegistryCredential | null,
+  ): Promise<Descriptor[]> {
+    const what = `referrers of ${repository}@${digest}`;
+    const res = await this.send(`/v2/${repository}/referrers/${digest}`, {
+      scope: repositoryScope(repository),
+      credential,
+      accept: OCI_INDEX,
+    });
+    if (res.status !== 404) {
+      const bytes = await readBounded(await this.expectOk(res, what), MAX_MANIFEST_BYTES, what);
+      const index = parseManifest(bytes, OCI_INDEX);
+      return index.kind === 'index' ? index.manifests : [];
+    }
+    await res.body.dump();
+    const fallback = digest.replace(':', '-');
+    try {
+      const tagged = await this.getManifest(repository, fallback, credential);
+      return tagged.manifest.kind === 'index' ? tagged.manifest.manifests : [];
+    } catch (err) {
+      if ((err as UpstreamError).code === 'UPSTREAM_NOT_FOUND') return [];
+      throw err;
+    }
+  }
+
   /** A small blob (an image config), read whole and checked against its digest. */
   async getBlob(
     repository: string,
@@ -271,144 +280,16 @@ export class RegistryClient {
     return this.expectOk(await this.send(path, init), what);
   }
 
-  private async expectOk(res: UpstreamResponse, what: string): Promise<UpstreamResponse> {
-    if (res.status === 200) return res;
-    const detail = await readBounded(res, 64 * 1024, what).then(
-      (b) => errorDetail(b),
-      () => '',
-    );
-    if (res.status === 401 || res.status === 403) {
-      throw upstreamError(
-        'UPSTREAM_UNAUTHORIZED',
-        `${what}: the registry refused access (${res.status})${detail}`,
-        res.status,
-      );
-    }
-    if (res.status === 404)
-      throw upstreamError('UPSTREAM_NOT_FOUND', `${what} does not exist${detail}`, 404);
-    throw upstreamError(
-      'UPSTREAM_REJECTED',
-      `${what}: the registry answered ${res.status}${detail}`,
-      res.status,
-    );
+  private expectOk(res: UpstreamResponse, what: string): Promise<UpstreamResponse> {
+    return expectStatus(res, [200], what);
   }
 
-  /** Sends with whatever authorization the registry asked for, learning its challenge on the first 401. */
-  private async send(path: string, init: RequestInit): Promise<UpstreamResponse> {
-    const url = new URL(path, this.baseUrl);
-    const scopes = init.scope ? [init.scope] : [];
-    const attempt = async (authorization: string | null) => {
-      const headers: Record<string, string> = {};
-      if (init.accept) headers.accept = init.accept;
-      if (authorization) headers.authorization = authorization;
-      const res = await this.transport.send(url, { method: init.method ?? 'GET', headers });
-      this.onResponse?.(res);
-      return res;
-    };
-    const known = this.challenge;
-    const first = await attempt(
-      known ? await this.authorization(known, scopes, init.credential, false) : null,
-    );
-    if (first.status !== 401) return first;
-    const challenge = parseChallenge(header(first, 'www-authenticate'));
-    await first.body.dump();
-    if (!challenge) return attempt(null);
-    this.challenge = challenge;
-    const second = await attempt(
-      await this.authorization(challenge, scopes, init.credential, known !== null),
-    );
-    if (second.status !== 401 || !init.credential) return second;
-    await second.body.dump();
-    return attempt(await this.authorization(challenge, scopes, null, false));
-  }
-
-  private async authorization(
-    challenge: Challenge,
-    scopes: string[],
-    credential: RegistryCredential | null,
-    refresh: boolean,
-  ): Promise<string | null> {
-    if (challenge.scheme === 'Basic') return credential ? basicAuthorization(credential) : null;
-    if (challenge.scheme === 'none') return null;
-    try {
-      return `Bearer ${await this.fetchToken(challenge, scopes, credential, refresh)}`;
-    } catch (err) {
-      // A stale stored credential must not hide a public image: fall back to an anonymous token.
-      if (!credential || (err as UpstreamError).code !== 'UPSTREAM_UNAUTHORIZED') throw err;
-      return `Bearer ${await this.fetchToken(challenge, scopes, null, refresh)}`;
-    }
-  }
-
-  private async fetchToken(
-    challenge: Extract<Challenge, { scheme: 'Bearer' }>,
-    scopes: string[],
-    credential: RegistryCredential | null,
-    refresh: boolean,
-  ): Promise<string> {
-    const key = TokenCache.key({
-      realm: challenge.realm,
-      service: challenge.service,
-      scopes,
-      credentialId: credential?.id ?? 'anonymous',
+  private send(path: string, init: RequestInit): Promise<UpstreamResponse> {
+    return this.session.send(path, {
+      method: init.method,
+      scopes: init.scope ? [init.scope] : [],
+      credential: init.credential,
+      ...(init.accept && { headers: { accept: init.accept } }),
     });
-    const cached = refresh ? undefined : this.tokens.get(key);
-    if (cached) return cached;
-    const realm = new URL(challenge.realm);
-    if (challenge.service) realm.searchParams.set('service', challenge.service);
-    for (const scope of scopes) realm.searchParams.append('scope', scope);
-    const res = await this.transport.send(realm, {
-      headers: credential ? { authorization: basicAuthorization(credential) } : {},
-    });
-    if (res.status === 401 || res.status === 403) {
-      await res.body.dump();
-      throw upstreamError(
-        'UPSTREAM_UNAUTHORIZED',
-        credential
-          ? `the token service refused the credential (${res.status})`
-          : `the token service refused anonymous access (${res.status})`,
-        res.status,
-      );
-    }
-    if (res.status !== 200) {
-      await res.body.dump();
-      throw upstreamError(
-        'UPSTREAM_REJECTED',
-        `the token service answered ${res.status}`,
-        res.status,
-      );
-    }
-    const body = (await readJson(res, 1024 * 1024, 'the token response')) as Record<
-      string,
-      unknown
-    >;
-    const token =
-      typeof body.token === 'string'
-        ? body.token
-        : typeof body.access_token === 'string'
-          ? body.access_token
-          : null;
-    if (!token)
-      throw upstreamError(
-        'UPSTREAM_INVALID',
-        'the token response has neither token nor access_token',
-      );
-    const lifetime =
-      typeof body.expires_in === 'number' && body.expires_in > 0
-        ? body.expires_in
-        : DEFAULT_TOKEN_LIFETIME;
-    this.tokens.set(key, token, lifetime);
-    return token;
-  }
-}
-
-function errorDetail(body: Buffer): string {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as {
-      errors?: { code?: string; message?: string }[];
-    };
-    const first = parsed.errors?.[0];
-    return first ? `: ${[first.code, first.message].filter(Boolean).join(' ')}`.slice(0, 300) : '';
-  } catch {
-    return '';
   }
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { RegqlError } from '../../core/errors';
@@ -98,6 +99,10 @@ function isReset(err: unknown): boolean {
   return err instanceof undiciErrors.SocketError || (code !== undefined && resetCodes.has(code));
 }
 
+/** A body that is consumed as it is sent. */
+export const isStream = (body: string | Buffer | Readable | undefined): body is Readable =>
+  body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
+
 /**
  * HTTP to one registry: a keep-alive pool per origin (undici), a connection cap, timeouts, and
  * retries with exponential backoff and full jitter where a retry is safe.
@@ -123,15 +128,21 @@ export class Transport {
     });
   }
 
+  /**
+   * A request, retried where that is safe. A streamed body (a Readable) is consumed by the first
+   * attempt, so such a request is never retried: a failure or a retryable status is reported.
+   */
   async send(
     url: URL,
     init: {
-      method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+      method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
       headers?: Record<string, string>;
-      body?: string;
+      body?: string | Buffer | Readable;
     } = {},
   ): Promise<UpstreamResponse> {
-    const { retries, retryBaseMs, maxRetryAfterMs, guard } = this.options;
+    const { retryBaseMs, maxRetryAfterMs, guard } = this.options;
+    const streamed = isStream(init.body);
+    const retries = streamed ? 0 : this.options.retries;
     guard?.checkHost(url.hostname, Number(url.port) || defaultPort(url.protocol));
     for (let attempt = 0; ; attempt++) {
       let res: UpstreamResponse;
@@ -149,7 +160,7 @@ export class Transport {
         const refused = deliberate(err);
         if (refused) throw refused;
         // As `oc import-image --insecure` does: an insecure origin may answer in plain HTTP.
-        if (this.options.insecure && target.protocol === 'https:' && notTls(err)) {
+        if (!streamed && this.options.insecure && target.protocol === 'https:' && notTls(err)) {
           this.plainOrigins.add(url.origin);
           continue;
         }

@@ -8,6 +8,7 @@ import * as triggerFirstAttempt from './006-trigger-first-attempt';
 import * as storeSettings from './007-store-settings';
 import * as pullGrants from './008-pull-grants';
 import * as registryUploads from './009-registry-uploads';
+import * as mirrorJobs from './011-mirror-jobs';
 import type { StoreDialect } from './dialect';
 
 export type { StoreDialect } from './dialect';
@@ -34,6 +35,7 @@ const steps: Record<string, Step> = {
   '007-store-settings': storeSettings,
   '008-pull-grants': pullGrants,
   '009-registry-uploads': registryUploads,
+  '011-mirror-jobs': mirrorJobs,
 };
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
