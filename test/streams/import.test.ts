@@ -139,6 +139,11 @@ describe('image streams: import, schedule, tag, roll back', () => {
     const tag = await streamTag('web', 'stable');
     expect(tag.importPolicy.scheduled).toBe(true);
     expect(tag.items.edges.map((e) => e.node.image)).toEqual([second, first]);
+    // The feed hands the event on after its commit, so it may arrive after the stream shows it.
+    await eventually(
+      () => recorder.events.some((e) => e.type === 'TAG_UPDATED' && e.digest === second),
+      'the TAG_UPDATED event',
+    );
     expect(recorder.events).toContainEqual(
       expect.objectContaining({
         type: 'TAG_UPDATED',
