@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { OpenedBlob } from '../oci/client/registry-client';
 import { upstreamError } from '../oci/upstream-error';
 import { writeAll } from './append-body';
-import { IO_CHUNK } from './send-file';
+import { copyThrough, IO_CHUNK } from './send-file';
 
 /** What a fetch writes to and how it ends. */
 export interface FetchTarget {
@@ -60,54 +60,46 @@ export class BlobFetch {
     return this.state === 'running';
   }
 
-  /** A reader of the whole blob, while the fetch runs. */
-  reader(): Readable {
+  /**
+   * Sends the whole blob to `out` as it arrives, calling `start` once the upstream answered (so
+   * that a refusal can still be answered instead); throws when the fetch fails. Only while the
+   * fetch runs.
+   */
+  async sendTo(out: Writable, start: () => void): Promise<void> {
     if (this.state !== 'running') throw new Error('the fetch has ended');
     this.readers++;
-    let position = 0;
-    let reading = false;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
+      out.off('close', release);
       this.readers--;
       if (this.readers === 0 && this.state === 'running') this.abandon();
       void this.closeWhenIdle();
     };
-    const stream: Readable = new Readable({
-      highWaterMark: IO_CHUNK,
-      read: () => {
-        if (reading) return;
-        reading = true;
-        const pump = async (): Promise<void> => {
-          if (stream.destroyed) return;
-          const available =
-            this.state === 'done' ? this.written : Math.min(this.written, this.target.size - 1);
-          if (this.state === 'failed') return void stream.destroy(this.failure ?? undefined);
-          if (position >= available) {
-            if (this.state === 'done') {
-              reading = false;
-              stream.push(null);
-              return release();
-            }
-            this.progress.once('progress', () => void pump().catch((e) => stream.destroy(e)));
-            return;
-          }
-          const length = Math.min(IO_CHUNK, available - position);
-          const chunk = Buffer.allocUnsafe(length);
-          const { bytesRead } = await this.file!.read(chunk, 0, length, position);
-          position += bytesRead;
-          reading = false;
-          stream.push(chunk.subarray(0, bytesRead));
-        };
-        void pump().catch((err: Error) => stream.destroy(err));
-      },
-      destroy: (err, done) => {
-        release();
-        done(err);
-      },
-    });
-    return stream;
+    out.once('close', release);
+    try {
+      await this.opened;
+      start();
+      await copyThrough(out, (buffer, position) => this.readAt(buffer, position));
+    } finally {
+      release();
+    }
+  }
+
+  /** The bytes at `position` once written (the last one once checked); 0 at the end. */
+  private async readAt(buffer: Buffer, position: number): Promise<number> {
+    for (;;) {
+      if (this.state === 'failed') throw this.failure;
+      const available =
+        this.state === 'done' ? this.written : Math.min(this.written, this.target.size - 1);
+      if (position < available) {
+        const length = Math.min(buffer.length, available - position);
+        return (await this.file!.read(buffer, 0, length, position)).bytesRead;
+      }
+      if (this.state === 'done') return 0;
+      await once(this.progress, 'progress');
+    }
   }
 
   private async run(openUpstream: () => Promise<OpenedBlob>): Promise<void> {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { ApiContext } from './api-context';
 import { API_VERSION } from './api-version';
 import { OciError } from './errors';
@@ -46,7 +45,5 @@ async function pullThrough(
     res.writeHead(200, blobHeaders(digest, named.size));
     return void res.end();
   }
-  const body = await named.open();
-  res.writeHead(200, blobHeaders(digest, named.size));
-  await pipeline(body, res);
+  await named.send(res, () => res.writeHead(200, blobHeaders(digest, named.size)));
 }

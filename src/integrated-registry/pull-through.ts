@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { RegqlError } from '../core/errors';
 import { parseManifest } from '../oci/manifest';
 import type { RegistryContentStore, StoredManifest } from '../store/registry-content-store';
@@ -20,8 +20,11 @@ export interface PullThroughDeps {
 /** A blob the repository lacks but one of its manifests names. */
 export interface NamedBlob {
   size: number;
-  /** Its bytes, from the one upstream read of it in progress; throws OciError when none is had. */
-  open(): Promise<Readable>;
+  /**
+   * Sends its bytes to `out` from the one upstream read of it, calling `start` first once the
+   * upstream answered; throws OciError when it did not. A failure later cuts `out` off.
+   */
+  send(out: Writable, start: () => void): Promise<void>;
 }
 
 /** The manifests of a repository that name a blob, and that are read to learn its size. */
@@ -78,7 +81,7 @@ export class PullThrough {
   async blob(repository: string, digest: string): Promise<NamedBlob | null> {
     const size = await this.namedSize(repository, digest);
     if (size === null) return null;
-    return { size, open: () => this.open(repository, digest, size) };
+    return { size, send: (out, start) => this.send(repository, digest, size, out, start) };
   }
 
   private async fetchManifest(repository: string, digest: string): Promise<StoredManifest> {
@@ -115,18 +118,26 @@ export class PullThrough {
     return null;
   }
 
-  private async open(repository: string, digest: string, size: number): Promise<Readable> {
+  private async send(
+    repository: string,
+    digest: string,
+    size: number,
+    out: Writable,
+    start: () => void,
+  ): Promise<void> {
     const key = `${repository}\u0000${digest}`;
     const running = this.fetches.get(key);
     const fetch = running?.running ? running : this.startFetch(key, repository, digest, size);
-    const reader = fetch.reader();
+    let started = false;
     try {
-      await fetch.opened;
+      await fetch.sendTo(out, () => {
+        started = true;
+        start();
+      });
     } catch (err) {
-      reader.destroy();
-      throw toOciError(err, 'blob');
+      if (!started) throw toOciError(err, 'blob');
+      out.destroy(err as Error);
     }
-    return reader;
   }
 
   private startFetch(key: string, repository: string, digest: string, size: number): BlobFetch {

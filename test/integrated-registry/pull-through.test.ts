@@ -311,10 +311,10 @@ describe('pull-through from the registries an image stream names', () => {
     });
     proxy.blobs.corrupt = true;
     try {
-      const res = await fetch(`${server.url}/v2/team-a/liar/blobs/${pushed.layer.digest}`, {
+      const whole = fetch(`${server.url}/v2/team-a/liar/blobs/${pushed.layer.digest}`, {
         headers: { authorization: token },
-      });
-      await expect(res.arrayBuffer()).rejects.toThrow();
+      }).then((res) => res.arrayBuffer());
+      await expect(whole).rejects.toThrow();
     } finally {
       proxy.blobs = {};
     }
