@@ -21,19 +21,21 @@ import {
 } from './oci-layout';
 import { runMirrorPart, type MirrorFigures } from './registry-mirror';
 import {
-  SetupError,
+  authHeaders,
   buildWithTsc,
   childPidNamed,
   dockerRegistryVersion,
   elapsed,
+  expectStatus,
   processCpuSeconds,
   processMemoryMib,
   randomAdminToken,
   releaseResources,
+  type Resources,
   runBenchmark,
+  SetupError,
   startReadyRegql,
   verificationLines,
-  type Resources,
 } from './support';
 
 /**
@@ -97,43 +99,6 @@ interface Sample {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Authorization for `repository`: none when /v2/ answers 200, else a token by its challenge. */
-async function authHeaders(server: Server, repository: string): Promise<Record<string, string>> {
-  const base = await request(`${server.url}/v2/`);
-  await base.body.dump();
-  if (base.statusCode === 200) return {};
-  const challenge = String(base.headers['www-authenticate'] ?? '');
-  const param = (key: string) => new RegExp(`${key}="([^"]*)"`).exec(challenge)?.[1];
-  const realm = param('realm');
-  if (base.statusCode !== 401 || !/^Bearer /i.test(challenge) || !realm)
-    throw new SetupError(`${server.name}: GET /v2/ answered ${base.statusCode} "${challenge}"`);
-  const tokenUrl = new URL(realm);
-  // The realm names the public host (localhost): ask the address the server listens on instead.
-  tokenUrl.host = server.host;
-  tokenUrl.searchParams.set('service', param('service') ?? '');
-  tokenUrl.searchParams.set('scope', `repository:${repository}:pull,push`);
-  const basic = Buffer.from(server.creds ?? '').toString('base64');
-  const res = await request(tokenUrl, { headers: { authorization: `Basic ${basic}` } });
-  const body = await res.body.text();
-  const token = res.statusCode === 200 ? (JSON.parse(body) as { token?: string }).token : null;
-  if (!token)
-    throw new SetupError(`${server.name}: GET ${tokenUrl} answered ${res.statusCode} ${body}`);
-  return { authorization: `Bearer ${token}` };
-}
-
-/** Fails with the request and the whole answer unless the status is `expected`. */
-async function expectStatus(
-  what: string,
-  res: Awaited<ReturnType<typeof request>>,
-  expected: number,
-): Promise<void> {
-  if (res.statusCode === expected) return void (await res.body.dump());
-  const body = await res.body.text();
-  throw new Error(
-    `${what}: HTTP ${res.statusCode} (expected ${expected}), headers ${JSON.stringify(res.headers)}, body ${body.slice(0, 2000)}`,
-  );
-}
 
 /** Uploads every blob monolithically (POST, then PUT ?digest= with the file), then the manifest. */
 async function rawPush(

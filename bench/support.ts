@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { startDockerRegistry, type DockerRegistry } from '../test/helpers/docker-registry';
 import { freePort } from '../test/helpers/processes';
 import { pushSyntheticImage } from '../test/helpers/synthetic-images';
+import { request } from 'undici';
 import { mapLimited } from '../src/core/map-limited';
 
 export { mapLimited };
@@ -483,3 +484,43 @@ export function childPidNamed(command: string): number {
 /** Nearest-rank percentile of sorted values. */
 export const percentile = (sorted: ArrayLike<number>, p: number) =>
   sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+
+/** Authorization for `repository`: none when /v2/ answers 200, else a token by its challenge. */
+export async function authHeaders(
+  server: { name: string; url: string; host: string; creds?: string },
+  repository: string,
+): Promise<Record<string, string>> {
+  const base = await request(`${server.url}/v2/`);
+  await base.body.dump();
+  if (base.statusCode === 200) return {};
+  const challenge = String(base.headers['www-authenticate'] ?? '');
+  const param = (key: string) => new RegExp(`${key}="([^"]*)"`).exec(challenge)?.[1];
+  const realm = param('realm');
+  if (base.statusCode !== 401 || !/^Bearer /i.test(challenge) || !realm)
+    throw new SetupError(`${server.name}: GET /v2/ answered ${base.statusCode} "${challenge}"`);
+  const tokenUrl = new URL(realm);
+  // The realm names the public host (localhost): ask the address the server listens on instead.
+  tokenUrl.host = server.host;
+  tokenUrl.searchParams.set('service', param('service') ?? '');
+  tokenUrl.searchParams.set('scope', `repository:${repository}:pull,push`);
+  const basic = Buffer.from(server.creds ?? '').toString('base64');
+  const res = await request(tokenUrl, { headers: { authorization: `Basic ${basic}` } });
+  const body = await res.body.text();
+  const token = res.statusCode === 200 ? (JSON.parse(body) as { token?: string }).token : null;
+  if (!token)
+    throw new SetupError(`${server.name}: GET ${tokenUrl} answered ${res.statusCode} ${body}`);
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Fails with the request and the whole answer unless the status is `expected`. */
+export async function expectStatus(
+  what: string,
+  res: Awaited<ReturnType<typeof request>>,
+  expected: number,
+): Promise<void> {
+  if (res.statusCode === expected) return void (await res.body.dump());
+  const body = await res.body.text();
+  throw new Error(
+    `${what}: HTTP ${res.statusCode} (expected ${expected}), headers ${JSON.stringify(res.headers)}, body ${body.slice(0, 2000)}`,
+  );
+}

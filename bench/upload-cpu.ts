@@ -14,17 +14,18 @@ import {
   type Layout,
 } from './oci-layout';
 import {
-  CLOCK_TICKS,
-  SetupError,
+  authHeaders,
   buildWithTsc,
   childPidNamed,
+  CLOCK_TICKS,
   dockerRegistryVersion,
   elapsed,
+  expectStatus,
   randomAdminToken,
   releaseResources,
+  type Resources,
   runBenchmark,
   startReadyRegql,
-  type Resources,
 } from './support';
 
 /**
@@ -82,34 +83,6 @@ function cpuTimes(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
 }
 
-async function authHeaders(server: Server, repository: string): Promise<Record<string, string>> {
-  const base = await request(`${server.url}/v2/`);
-  await base.body.dump();
-  if (base.statusCode === 200) return {};
-  const challenge = String(base.headers['www-authenticate'] ?? '');
-  const param = (key: string) => new RegExp(`${key}="([^"]*)"`).exec(challenge)?.[1];
-  const tokenUrl = new URL(param('realm') ?? '');
-  tokenUrl.host = server.host;
-  tokenUrl.searchParams.set('service', param('service') ?? '');
-  tokenUrl.searchParams.set('scope', `repository:${repository}:pull,push`);
-  const res = await request(tokenUrl, {
-    headers: { authorization: `Basic ${Buffer.from(server.creds ?? '').toString('base64')}` },
-  });
-  const { token } = (await res.body.json()) as { token?: string };
-  if (!token) throw new SetupError(`${server.name}: no token from ${tokenUrl}`);
-  return { authorization: `Bearer ${token}` };
-}
-
-async function expect(
-  what: string,
-  res: Awaited<ReturnType<typeof request>>,
-  status: number,
-): Promise<void> {
-  const body = await res.body.text();
-  if (res.statusCode !== status)
-    throw new Error(`${what}: HTTP ${res.statusCode}, not ${status}: ${body.slice(0, 1000)}`);
-}
-
 /** Uploads every blob with undici, monolithically (PUT) or as one PATCH and an empty PUT. */
 async function rawPush(server: Server, repository: string, layout: Layout, patch: boolean) {
   const headers = await authHeaders(server, repository);
@@ -120,7 +93,7 @@ async function rawPush(server: Server, repository: string, layout: Layout, patch
       method: 'POST',
     });
     let location = started.headers.location as string;
-    await expect(`${server.name} POST`, started, 202);
+    await expectStatus(`${server.name} POST`, started, 202);
     const body = () => createReadStream(layoutBlobPath(layout.dir, blob.digest));
     const sized = { ...headers, 'content-type': 'application/octet-stream' };
     if (patch) {
@@ -131,7 +104,7 @@ async function rawPush(server: Server, repository: string, layout: Layout, patch
         body: body(),
       });
       location = patched.headers.location as string;
-      await expect(`${server.name} PATCH`, patched, 202);
+      await expectStatus(`${server.name} PATCH`, patched, 202);
     }
     const put = new URL(location, server.url);
     put.searchParams.set('digest', blob.digest);
@@ -141,7 +114,7 @@ async function rawPush(server: Server, repository: string, layout: Layout, patch
       headers: { ...sized, 'content-length': String(patch ? 0 : blob.size) },
       body: patch ? '' : body(),
     });
-    await expect(`${server.name} PUT`, finished, 201);
+    await expectStatus(`${server.name} PUT`, finished, 201);
   }
   const manifest = await request(`${server.url}/v2/${repository}/manifests/v1`, {
     ...options,
@@ -149,7 +122,7 @@ async function rawPush(server: Server, repository: string, layout: Layout, patch
     headers: { ...headers, 'content-type': OCI_MANIFEST },
     body: layout.manifest,
   });
-  await expect(`${server.name} PUT manifest`, manifest, 201);
+  await expectStatus(`${server.name} PUT manifest`, manifest, 201);
 }
 
 async function push(

@@ -1,7 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server } from 'node:net';
 import { MirrorJobsDocument, type MirrorJobsQuery } from '../generated/graphql';
+import { sha256Digest } from '../../src/oci/digest';
 import { waitUntil } from './processes';
+import { pushBlob } from './synthetic-images';
 import type { TestServer } from './server';
 
 export type JobNode = MirrorJobsQuery['mirrorJobs']['edges'][number]['node'];
@@ -28,32 +30,6 @@ export async function waitForJob(
   return found!;
 }
 
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-
-/** Pushes bytes as a blob over the Distribution API (monolithic upload). */
-export async function pushBlob(
-  baseUrl: string,
-  repository: string,
-  data: Buffer,
-  headers: Record<string, string> = {},
-): Promise<string> {
-  const digest = sha256(data);
-  const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, {
-    method: 'POST',
-    headers,
-  });
-  if (start.status !== 202) throw new Error(`upload start: ${start.status}`);
-  const location = new URL(start.headers.get('location')!, baseUrl);
-  location.searchParams.set('digest', digest);
-  const put = await fetch(location, {
-    method: 'PUT',
-    headers: { ...headers, 'content-type': 'application/octet-stream' },
-    body: data,
-  });
-  if (put.status !== 201) throw new Error(`upload put: ${put.status} ${await put.text()}`);
-  return digest;
-}
-
 export async function putManifest(
   baseUrl: string,
   repository: string,
@@ -69,7 +45,7 @@ export async function putManifest(
     body: bytes,
   });
   if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
-  return { digest: sha256(bytes), size: bytes.length };
+  return { digest: sha256Digest(bytes), size: bytes.length };
 }
 
 /**

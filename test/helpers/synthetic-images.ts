@@ -15,6 +15,30 @@ export interface SyntheticImage {
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
 export const epochNow = () => performance.timeOrigin + performance.now();
 
+/** Pushes bytes as a blob over the Distribution API (monolithic upload); returns its digest. */
+export async function pushBlob(
+  baseUrl: string,
+  repository: string,
+  data: Buffer,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const digest = sha256Digest(data);
+  const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, {
+    method: 'POST',
+    headers,
+  });
+  if (start.status !== 202) throw new Error(`upload start: ${start.status} ${await start.text()}`);
+  const location = new URL(start.headers.get('location')!, baseUrl);
+  location.searchParams.set('digest', digest);
+  const put = await fetch(location, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/octet-stream' },
+    body: data,
+  });
+  if (put.status !== 201) throw new Error(`upload put: ${put.status} ${await put.text()}`);
+  return digest;
+}
+
 /**
  * Pushes a small single-layer image straight over the Distribution API (monolithic uploads):
  * thousands of distinct images in seconds, for benchmarks and vendor stand-ins.
@@ -35,24 +59,7 @@ export async function pushSyntheticImage(
   const headers: Record<string, string> = options.authorization
     ? { authorization: options.authorization }
     : {};
-  const upload = async (data: Buffer): Promise<string> => {
-    const digest = sha256Digest(data);
-    const start = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, {
-      method: 'POST',
-      headers,
-    });
-    if (start.status !== 202)
-      throw new Error(`upload start: ${start.status} ${await start.text()}`);
-    const location = new URL(start.headers.get('location')!, baseUrl);
-    location.searchParams.set('digest', digest);
-    const put = await fetch(location, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/octet-stream' },
-      body: data,
-    });
-    if (put.status !== 201) throw new Error(`upload put: ${put.status} ${await put.text()}`);
-    return digest;
-  };
+  const upload = (data: Buffer) => pushBlob(baseUrl, repository, data, headers);
   const layerBytes = options.layer ?? randomBytes(64);
   const config = Buffer.from(
     JSON.stringify({

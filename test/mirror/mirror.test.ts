@@ -11,13 +11,8 @@ import {
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { recordEvents } from '../helpers/events';
 import { buildIndex, skopeo, skopeoCopy, type Credentials } from '../helpers/images';
-import {
-  pushBlob,
-  pushRandomImage,
-  putManifest,
-  startThrottlingProxy,
-  waitForJob,
-} from '../helpers/mirror';
+import { pushBlob } from '../helpers/synthetic-images';
+import { pushRandomImage, putManifest, startThrottlingProxy, waitForJob } from '../helpers/mirror';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
