@@ -301,6 +301,37 @@ describe('pull-through from the registries an image stream names', () => {
     expect(whole.body.equals(layer)).toBe(true);
   });
 
+  it('completes the fetch for a client still reading when another went away', async () => {
+    const layer = randomBytes(LAYER_BYTES);
+    const pushed = await pushUpstream('team/half', 'v1', layer);
+    await importLocal('half', `${proxy.host}/team/half:v1`);
+    const token = await bearer('team-a/half');
+    await rawRequest(server.url, 'GET', '/v2/team-a/half/manifests/v1', {
+      headers: { authorization: token },
+    });
+    const path = `/v2/team-a/half/blobs/${pushed.layer.digest}`;
+    proxy.blobs.bytesPer10ms = 64 * 1024;
+    try {
+      const controller = new AbortController();
+      const leaving = await fetch(`${server.url}${path}`, {
+        headers: { authorization: token },
+        signal: controller.signal,
+      });
+      const staying = await fetch(`${server.url}${path}`, { headers: { authorization: token } });
+      const reader = staying.body!.getReader();
+      const chunks: Uint8Array[] = [(await reader.read()).value!];
+      await leaving.body!.getReader().read();
+      controller.abort();
+      for (let part = await reader.read(); !part.done; part = await reader.read())
+        chunks.push(part.value);
+      expect(Buffer.concat(chunks).equals(layer)).toBe(true);
+    } finally {
+      proxy.blobs = {};
+    }
+    expect(blobGets(pushed.layer.digest)).toBe(1);
+    await eventually(() => existsSync(storedBlob(pushed.layer.digest)), 'the blob kept');
+  });
+
   it('cuts the body short and keeps nothing when the upstream sends bytes that do not match', async () => {
     const layer = randomBytes(64 * 1024);
     const pushed = await pushUpstream('team/liar', 'v1', layer);
