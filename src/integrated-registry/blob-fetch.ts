@@ -147,7 +147,8 @@ export class BlobFetch {
       if (actual !== digest)
         throw upstreamError('UPSTREAM_INVALID', `the registry's bytes hash to ${actual}`);
       await this.target.keep(this.target.file);
-      this.state = 'done';
+      // Kept whole even if every reader left meanwhile; they saw the failure of that instead.
+      if (this.state === 'running') this.state = 'done';
     } catch (err) {
       this.fail(this.failure ?? (err as Error));
       this.upstream?.body.destroy();

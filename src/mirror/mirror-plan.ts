@@ -4,6 +4,13 @@ import { formatPlatform, parsePlatform, pickPlatform } from '../domain/platform'
 import type { RegistryCredential } from '../oci/client/credential';
 import type { FetchedManifest } from '../oci/client/registry-client';
 import type { Descriptor } from '../oci/manifest';
+import { upstreamError } from '../oci/upstream-error';
+
+/**
+ * The most manifests one mirror reads (an index, its images, their referrers): a source that
+ * names more, or nests indexes without end, fails the job instead of growing it without bound.
+ */
+export const MAX_PLAN_MANIFESTS = 500;
 
 export interface MirrorSource {
   adapter: RegistryAdapter;
@@ -55,6 +62,11 @@ export async function planMirror(
   const seen = new Set<string>();
   const collect = async (manifest: FetchedManifest): Promise<void> => {
     if (seen.has(manifest.digest)) return;
+    if (seen.size >= MAX_PLAN_MANIFESTS)
+      throw upstreamError(
+        'UPSTREAM_INVALID',
+        `the source names more than ${MAX_PLAN_MANIFESTS} manifests (children and referrers); regql mirrors at most that many at once`,
+      );
     seen.add(manifest.digest);
     if (manifest.manifest.kind === 'index')
       for (const child of manifest.manifest.manifests) await collect(await read(child.digest));

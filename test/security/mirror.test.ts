@@ -8,6 +8,9 @@ import {
   RevokePullDocument,
   type MirrorImageInput,
 } from '../generated/graphql';
+import { sha256Digest } from '../../src/oci/digest';
+import { OCI_INDEX, OCI_MANIFEST } from '../../src/oci/media-types';
+import { MAX_PLAN_MANIFESTS } from '../../src/mirror/mirror-plan';
 import { basicAuth } from '../helpers/basic-auth';
 import { startDockerRegistry, type DockerRegistry } from '../helpers/docker-registry';
 import { eventually } from '../helpers/events';
@@ -151,6 +154,39 @@ describe('mirroring stays within what a namespace may read and write', () => {
       await watchA.stop();
       await watchB.stop();
     }
+  });
+
+  it('fails a mirror whose source names more manifests than a plan may hold, after that many reads', async () => {
+    const admin = { authorization: basicAuth('admin', ADMIN_TOKEN) };
+    const image = await pushSyntheticImage(server.url, 'a/huge', 'base', admin);
+    const base = JSON.parse(image.manifest.toString()) as Record<string, unknown>;
+    const children = [];
+    for (let i = 0; i <= MAX_PLAN_MANIFESTS; i++) {
+      const bytes = Buffer.from(JSON.stringify({ ...base, annotations: { n: String(i) } }));
+      const digest = sha256Digest(bytes);
+      const put = await fetch(`${server.url}/v2/a/huge/manifests/${digest}`, {
+        method: 'PUT',
+        headers: { ...admin, 'content-type': OCI_MANIFEST },
+        body: bytes,
+      });
+      expect(put.status).toBe(201);
+      children.push({ mediaType: OCI_MANIFEST, digest, size: bytes.length });
+    }
+    const index = await fetch(`${server.url}/v2/a/huge/manifests/v1`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': OCI_INDEX },
+      body: JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: children }),
+    });
+    expect(index.status).toBe(201);
+    const started = await mirror('editorA', {
+      namespace: 'a',
+      source: `${host}/a/huge:v1`,
+      destination: `${host}/a/huge-copy:v1`,
+      allPlatforms: true,
+    });
+    const job = await waitForJob(server, 'a', started.data!.mirrorImage.id);
+    expect(job.state).toBe('FAILED');
+    expect(job.message).toMatch(/more than 500 manifests/);
   });
 });
 
