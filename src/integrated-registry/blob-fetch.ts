@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { RegqlError } from '../core/errors';
 import type { OpenedBlob } from '../oci/client/registry-client';
 import { upstreamError } from '../oci/upstream-error';
 import { writeAll } from './append-body';
@@ -17,11 +18,9 @@ export interface FetchTarget {
   keep(file: string): Promise<void>;
 }
 
-export class FetchAbandoned extends Error {
-  constructor() {
-    super('every client of the fetch went away');
-  }
-}
+/** The failure of a fetch whose last reader left: one that joined at that moment may retry. */
+const abandoned = () =>
+  new RegqlError('UNAVAILABLE', 'every client of the upstream read went away; retry');
 
 /**
  * One upstream read of a blob, written to a file while it is hashed, and served to any number
@@ -160,7 +159,7 @@ export class BlobFetch {
   }
 
   private abandon(): void {
-    this.fail(new FetchAbandoned());
+    this.fail(abandoned());
     this.upstream?.body.destroy();
   }
 

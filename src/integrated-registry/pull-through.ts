@@ -4,7 +4,7 @@ import { RegqlError } from '../core/errors';
 import { parseManifest } from '../oci/manifest';
 import type { RegistryContentStore, StoredManifest } from '../store/registry-content-store';
 import type { StreamUpstreams } from '../streams/stream-upstreams';
-import { BlobFetch, FetchAbandoned } from './blob-fetch';
+import { BlobFetch } from './blob-fetch';
 import type { BlobStore } from './blob-store';
 import { OciError } from './errors';
 import { manifestRecord } from './manifest-record';
@@ -32,8 +32,6 @@ const MAX_NAMING_MANIFESTS = 5;
 
 /** How an upstream failure reaches a client of /v2. */
 function toOciError(err: unknown, what: string): OciError {
-  // Another client's fetch, joined just as its last reader left: worth a retry.
-  if (err instanceof FetchAbandoned) return new OciError(503, 'UNAVAILABLE', err.message);
   if (!(err instanceof RegqlError)) throw err;
   const lacking = ['UPSTREAM_NOT_FOUND', 'UPSTREAM_UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'];
   return lacking.includes(err.code)
